@@ -1,0 +1,177 @@
+"""The Mafunzo application: its methods are the use cases, each load → decide → save."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from domain.content import CourseContent
+from domain.courses import Course, course_id_for
+from domain.enrolments import Enrolment, enrolment_id_for, outline_of
+from domain.errors import (
+    CourseModuleNotFoundError,
+    CourseNotFoundError,
+    CourseNotPublishedError,
+    EnrolmentNotFoundError,
+    PersonNotFoundError,
+    SlideNotFoundError,
+    UsernameTakenError,
+)
+from domain.people import ROLES, Person, PersonalDataVault, Username, username_id_for
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a command did: the aggregate it concerned and the log position of its last event.
+
+    `position` is None when the command changed nothing, so there is nothing to wait for.
+    """
+
+    id: UUID
+    position: int | None
+
+
+@dataclass(frozen=True)
+class QuizOutcome:
+    recorded: Recorded
+    correct: bool
+
+
+class Mafunzo(Application):
+    """Commands over the event log; read models live in projections/."""
+
+    name = "mafunzo"
+    env: dict[str, Any] = {  # noqa: RUF012 - the library reads this class attribute
+        "AGGREGATE_CACHE_MAXSIZE": "5000",
+        "IS_SNAPSHOTTING_ENABLED": "n",
+    }
+
+    def __init__(
+        self,
+        env: dict[str, str],
+        clock: Callable[[], datetime],
+        vault: PersonalDataVault,
+    ):
+        super().__init__(env=env)
+        self.clock = clock
+        self.vault = vault
+
+    # --- people -----------------------------------------------------------------------
+
+    def register_person(
+        self, username: str, display_name: str, password_hash: str, roles=("learner",)
+    ) -> Recorded:
+        """Register a person; their name and password hash are sealed under their own key."""
+        person_id = uuid4()
+        claim = Username(id=username_id_for(username), person_id=person_id)
+        profile = {
+            "username": username.strip(),
+            "display_name": display_name.strip(),
+            "password_hash": password_hash,
+        }
+        roles = tuple(r for r in ROLES if r in set(roles) | {"learner"})
+        person = Person(person_id, self.vault.seal(person_id, profile), roles, self.clock())
+        try:
+            return self._save(person_id, person, claim)
+        except IntegrityError:
+            raise UsernameTakenError(username) from None
+
+    def person_id_for_username(self, username: str) -> UUID | None:
+        try:
+            return self.repository.get(username_id_for(username)).person_id
+        except AggregateNotFoundError:
+            return None
+
+    # --- courses ----------------------------------------------------------------------
+
+    def publish_course(self, content: CourseContent, by: UUID | None = None) -> Recorded:
+        """Create the course if new and publish its content as a version if it changed."""
+        course_id = course_id_for(content.slug)
+        try:
+            course = self.repository.get(course_id)
+        except AggregateNotFoundError:
+            course = Course(content.slug, by, self.clock())
+        course.publish(content, by, self.clock())
+        return self._save(course_id, course)
+
+    def course_version(self, course_id: UUID, version: int | None = None) -> CourseContent:
+        return self._get_course(course_id).content(version)
+
+    # --- learning ---------------------------------------------------------------------
+
+    def enrol(self, person_id: UUID, course_id: UUID) -> Recorded:
+        """Enrol in the current version; enrolling again (or after withdrawing) is harmless."""
+        self._check_person_exists(person_id)
+        enrolment_id = enrolment_id_for(person_id, course_id)
+        try:
+            enrolment = self.repository.get(enrolment_id)
+            enrolment.rejoin(self.clock())
+        except AggregateNotFoundError:
+            course = self._get_course(course_id)
+            if not course.is_published():
+                raise CourseNotPublishedError(course_id) from None
+            outline = outline_of(course.content())
+            enrolment = Enrolment(
+                person_id, course_id, course.current_version, outline, at=self.clock()
+            )
+        return self._save(enrolment_id, enrolment)
+
+    def view_slide(self, person_id: UUID, course_id: UUID, module: str, slide: str) -> Recorded:
+        enrolment = self._get_enrolment(person_id, course_id)
+        enrolment.view_slide(module, slide, self.clock())
+        return self._save(enrolment.id, enrolment)
+
+    def answer_quiz(
+        self, person_id: UUID, course_id: UUID, module: str, slide: str, answer_id: int
+    ) -> QuizOutcome:
+        enrolment = self._get_enrolment(person_id, course_id)
+        quiz = self._quiz(course_id, enrolment.course_version, module, slide)
+        correct = enrolment.answer_quiz(module, slide, quiz, answer_id, self.clock())
+        return QuizOutcome(self._save(enrolment.id, enrolment), correct)
+
+    def withdraw(self, person_id: UUID, course_id: UUID) -> Recorded:
+        enrolment = self._get_enrolment(person_id, course_id)
+        enrolment.withdraw(self.clock())
+        return self._save(enrolment.id, enrolment)
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _save(self, id_: UUID, *aggregates) -> Recorded:
+        recordings = self.save(*aggregates)
+        position = max((r.notification.id for r in recordings), default=None)
+        return Recorded(id_, position)
+
+    def _get_course(self, course_id: UUID) -> Course:
+        try:
+            # Courses are only read here, never changed, so the cached copy is safe to share.
+            return self.repository.get(course_id, deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            raise CourseNotFoundError(course_id) from None
+
+    def _get_enrolment(self, person_id: UUID, course_id: UUID) -> Enrolment:
+        try:
+            return self.repository.get(enrolment_id_for(person_id, course_id))
+        except AggregateNotFoundError:
+            raise EnrolmentNotFoundError(course_id) from None
+
+    def _check_person_exists(self, person_id: UUID) -> None:
+        try:
+            self.repository.get(person_id)
+        except AggregateNotFoundError:
+            raise PersonNotFoundError(person_id) from None
+
+    def _quiz(self, course_id: UUID, version: int, module: str, slide: str):
+        content = self._get_course(course_id).content(version)
+        part = content.module(module)
+        if part is None:
+            raise CourseModuleNotFoundError(module)
+        found = part.slide(slide)
+        if found is None:
+            raise SlideNotFoundError(slide)
+        return found.quiz

@@ -1,0 +1,214 @@
+"""Course outline read model: every version's modules and slides, for the reader pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy import JSON, Column, Integer, String, Table, Text, Uuid, select
+
+from domain.courses import Course
+from projections.tables import metadata
+
+outline_modules = Table(
+    "outline_modules",
+    metadata,
+    Column("course_id", Uuid, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("slug", String(200), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("estimated_minutes", Integer, nullable=False),
+)
+
+outline_slides = Table(
+    "outline_slides",
+    metadata,
+    Column("course_id", Uuid, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("module_slug", String(200), primary_key=True),
+    Column("slug", String(200), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("content_html", Text, nullable=False),
+    Column("quiz", JSON, nullable=True),
+)
+
+
+@dataclass(frozen=True)
+class SlideRef:
+    slug: str
+    title: str
+    has_quiz: bool
+
+
+@dataclass(frozen=True)
+class ModuleOutline:
+    slug: str
+    title: str
+    description: str
+    estimated_minutes: int
+    slides: tuple[SlideRef, ...]
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    id: int
+    text: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class QuizView:
+    question: str
+    answers: tuple[AnswerView, ...]
+    correct_answer_id: int
+
+    def answer(self, answer_id: int) -> AnswerView | None:
+        return next((a for a in self.answers if a.id == answer_id), None)
+
+
+@dataclass(frozen=True)
+class SlidePage:
+    """One slide with what the reader needs around it: position and neighbours."""
+
+    module_slug: str
+    module_title: str
+    slug: str
+    title: str
+    content_html: str
+    quiz: QuizView | None
+    number: int
+    total: int
+    previous_slug: str | None
+    next_slug: str | None
+
+
+class OutlineProjection:
+    name = "outline"
+    tables = (outline_modules, outline_slides)
+
+    def project(self, events, conn) -> None:
+        modules, slides = [], []
+        for e in events:
+            if isinstance(e, Course.VersionPublished):
+                key = {"course_id": e.originator_id, "version": e.version}
+                for m_pos, module in enumerate(e.content["modules"]):
+                    modules.append({**key, **_module_row(module, m_pos)})
+                    slides += [
+                        {**key, **_slide_row(module["slug"], s, s_pos)}
+                        for s_pos, s in enumerate(module["slides"])
+                    ]
+        if modules:
+            conn.execute(outline_modules.insert(), modules)
+            conn.execute(outline_slides.insert(), slides)
+
+
+def _module_row(module: dict, position: int) -> dict:
+    return {
+        "slug": module["slug"],
+        "position": position,
+        "title": module["title"],
+        "description": module["description"],
+        "estimated_minutes": module["estimated_minutes"],
+    }
+
+
+def _slide_row(module_slug: str, slide: dict, position: int) -> dict:
+    return {
+        "module_slug": module_slug,
+        "slug": slide["slug"],
+        "position": position,
+        "title": slide["title"],
+        "content_html": slide["content_html"],
+        "quiz": slide.get("quiz"),
+    }
+
+
+def course_outline(conn, course_id: UUID, version: int) -> list[ModuleOutline]:
+    key = (outline_modules.c.course_id == course_id) & (outline_modules.c.version == version)
+    modules = (
+        conn.execute(select(outline_modules).where(key).order_by(outline_modules.c.position))
+        .mappings()
+        .all()
+    )
+    slides = (
+        conn.execute(
+            select(
+                outline_slides.c.module_slug,
+                outline_slides.c.slug,
+                outline_slides.c.title,
+                outline_slides.c.quiz,
+            )
+            .where(
+                (outline_slides.c.course_id == course_id) & (outline_slides.c.version == version)
+            )
+            .order_by(outline_slides.c.position)
+        )
+        .mappings()
+        .all()
+    )
+    return [
+        ModuleOutline(
+            m["slug"],
+            m["title"],
+            m["description"],
+            m["estimated_minutes"],
+            tuple(
+                SlideRef(s["slug"], s["title"], s["quiz"] is not None)
+                for s in slides
+                if s["module_slug"] == m["slug"]
+            ),
+        )
+        for m in modules
+    ]
+
+
+def slide_page(conn, course_id: UUID, version: int, module: str, slide: str) -> SlidePage | None:
+    module_row = conn.execute(
+        select(outline_modules.c.title).where(
+            (outline_modules.c.course_id == course_id)
+            & (outline_modules.c.version == version)
+            & (outline_modules.c.slug == module)
+        )
+    ).first()
+    if module_row is None:
+        return None
+    rows = (
+        conn.execute(
+            select(outline_slides)
+            .where(
+                (outline_slides.c.course_id == course_id)
+                & (outline_slides.c.version == version)
+                & (outline_slides.c.module_slug == module)
+            )
+            .order_by(outline_slides.c.position)
+        )
+        .mappings()
+        .all()
+    )
+    slugs = [r["slug"] for r in rows]
+    if slide not in slugs:
+        return None
+    index = slugs.index(slide)
+    row = rows[index]
+    return SlidePage(
+        module_slug=module,
+        module_title=module_row.title,
+        slug=slide,
+        title=row["title"],
+        content_html=row["content_html"],
+        quiz=_quiz_view(row["quiz"]),
+        number=index + 1,
+        total=len(slugs),
+        previous_slug=slugs[index - 1] if index > 0 else None,
+        next_slug=slugs[index + 1] if index + 1 < len(slugs) else None,
+    )
+
+
+def _quiz_view(quiz: dict | None) -> QuizView | None:
+    if quiz is None:
+        return None
+    answers = tuple(AnswerView(a["id"], a["text"], a["explanation"]) for a in quiz["answers"])
+    return QuizView(quiz["question"], answers, quiz["correct_answer_id"])
