@@ -1,0 +1,26 @@
+"""Language choice for every request: ?lang=, then the session, then Accept-Language."""
+
+from flask import Flask, request, session
+from flask_babel import Babel, get_locale
+
+SUPPORTED_LANGUAGES = ("en",)
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
+
+
+def select_locale() -> str:
+    chosen = request.args.get("lang")
+    if chosen in SUPPORTED_LANGUAGES:
+        session["lang"] = chosen
+    if session.get("lang") in SUPPORTED_LANGUAGES:
+        return session["lang"]
+    return request.accept_languages.best_match(SUPPORTED_LANGUAGES) or "en"
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale)
+    app.context_processor(_language_context)
+
+
+def _language_context() -> dict:
+    language = str(get_locale() or "en")
+    return {"language": language, "direction": "rtl" if language in RIGHT_TO_LEFT else "ltr"}

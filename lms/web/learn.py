@@ -1,0 +1,213 @@
+"""Learner pages: catalog, course, slide reader with quizzes, module completion, dashboard."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from lms.access import current_person, login_required, services
+from lms.errors import BadInput
+from lms.htmx import render
+from projections import catalog, outline, progress
+
+blueprint = Blueprint("learn", __name__)
+
+MAX_QUERY_LENGTH = 200
+
+
+@blueprint.get("/")
+def home():
+    with services().engine.connect() as conn:
+        courses = catalog.list_courses(conn)
+    return render("learn/home.html", courses=courses[:6], course_count=len(courses))
+
+
+@blueprint.get("/courses")
+def courses():
+    query = request.args.get("q", "")[:MAX_QUERY_LENGTH]
+    with services().engine.connect() as conn:
+        found = catalog.list_courses(conn, query)
+    return render("learn/catalog.html", "learn/_course_list.html", courses=found, query=query)
+
+
+@blueprint.get("/courses/<uuid:course_id>")
+def course(course_id: UUID):
+    person = current_person()
+    with services().engine.connect() as conn:
+        entry = catalog.get_course(conn, course_id) or abort(404)
+        mine = person and progress.progress_for(conn, person.person_id, course_id)
+        modules = outline.course_outline(
+            conn, course_id, mine.course_version if mine else entry.version
+        )
+    return render(
+        "learn/course.html",
+        course=entry,
+        modules=modules,
+        progress=mine,
+        next_step=mine and next_step(modules, mine),
+    )
+
+
+@blueprint.post("/courses/<uuid:course_id>/enrol")
+@login_required
+def enrol(course_id: UUID):
+    recorded = services().app.enrol(current_person().person_id, course_id)
+    services().caught_up(recorded)
+    return redirect(url_for("learn.continue_course", course_id=course_id), 303)
+
+
+@blueprint.get("/courses/<uuid:course_id>/continue")
+@login_required
+def continue_course(course_id: UUID):
+    mine = _my_progress(course_id)
+    with services().engine.connect() as conn:
+        modules = outline.course_outline(conn, course_id, mine.course_version)
+    module, slide = next_step(modules, mine) or (None, None)
+    if module is None:
+        return redirect(url_for("learn.course", course_id=course_id), 303)
+    return redirect(url_for("learn.slide", course_id=course_id, module=module, slide=slide), 303)
+
+
+@blueprint.get("/courses/<uuid:course_id>/modules/<module>/slides/<slide>")
+@login_required
+def slide(course_id: UUID, module: str, slide: str):
+    mine = _my_progress(course_id)
+    page = _slide_page(course_id, mine.course_version, module, slide)
+    chosen = _chosen_answer(page)
+    return render(
+        "learn/slide.html",
+        "learn/_slide.html",
+        course_id=course_id,
+        page=page,
+        progress=mine,
+        chosen=chosen,
+    )
+
+
+@blueprint.post("/courses/<uuid:course_id>/modules/<module>/slides/<slide>/viewed")
+@login_required
+def slide_viewed(course_id: UUID, module: str, slide: str):
+    services().caught_up(
+        services().app.view_slide(current_person().person_id, course_id, module, slide)
+    )
+    page = _slide_page(course_id, _my_progress(course_id).course_version, module, slide)
+    return redirect(_after(course_id, page), 303)
+
+
+@blueprint.post("/courses/<uuid:course_id>/modules/<module>/slides/<slide>/answer")
+@login_required
+def answer(course_id: UUID, module: str, slide: str):
+    answer_id = _form_int("answer", _l("Please choose one of the answers."))
+    outcome = services().app.answer_quiz(
+        current_person().person_id, course_id, module, slide, answer_id
+    )
+    services().caught_up(outcome.recorded)
+    return redirect(
+        url_for(
+            "learn.slide",
+            course_id=course_id,
+            module=module,
+            slide=slide,
+            answer=answer_id,
+            _anchor="feedback",
+        ),
+        303,
+    )
+
+
+@blueprint.get("/courses/<uuid:course_id>/modules/<module>/done")
+@login_required
+def module_done(course_id: UUID, module: str):
+    mine = _my_progress(course_id)
+    with services().engine.connect() as conn:
+        entry = catalog.get_course(conn, course_id) or abort(404)
+        modules = outline.course_outline(conn, course_id, mine.course_version)
+    this = next((m for m in modules if m.slug == module), None) or abort(404)
+    return render(
+        "learn/module_done.html",
+        course=entry,
+        module=this,
+        progress=mine,
+        next_step=next_step(modules, mine),
+        modules=modules,
+    )
+
+
+@blueprint.post("/courses/<uuid:course_id>/withdraw")
+@login_required
+def withdraw(course_id: UUID):
+    services().caught_up(services().app.withdraw(current_person().person_id, course_id))
+    return redirect(url_for("learn.dashboard"), 303)
+
+
+@blueprint.get("/dashboard")
+@login_required
+def dashboard():
+    with services().engine.connect() as conn:
+        mine = progress.progress_of_person(conn, current_person().person_id)
+        titles = {p.course_id: catalog.get_course(conn, p.course_id) for p in mine}
+    return render("learn/dashboard.html", enrolments=mine, courses=titles)
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def next_step(modules: list[outline.ModuleOutline], mine: progress.Progress):
+    """The first slide not yet viewed, or the first quiz not yet passed: where to continue."""
+    for m in modules:
+        for s in m.slides:
+            done = (
+                mine.has_passed(m.slug, s.slug) if s.has_quiz else mine.has_viewed(m.slug, s.slug)
+            )
+            if not done:
+                return m.slug, s.slug
+    return None
+
+
+def _my_progress(course_id: UUID) -> progress.Progress:
+    with services().engine.connect() as conn:
+        mine = progress.progress_for(conn, current_person().person_id, course_id)
+        if mine is None and catalog.get_course(conn, course_id) is None:
+            abort(404)
+    if mine is None or not mine.is_active:
+        raise NotEnrolled(course_id)
+    return mine
+
+
+class NotEnrolled(Exception):
+    def __init__(self, course_id: UUID):
+        self.course_id = course_id
+
+
+@blueprint.errorhandler(NotEnrolled)
+def _not_enrolled(error: NotEnrolled):
+    return redirect(url_for("learn.course", course_id=error.course_id, enrol="first"), 303)
+
+
+def _slide_page(course_id: UUID, version: int, module: str, slide: str) -> outline.SlidePage:
+    with services().engine.connect() as conn:
+        return outline.slide_page(conn, course_id, version, module, slide) or abort(404)
+
+
+def _chosen_answer(page: outline.SlidePage):
+    raw = request.args.get("answer", "")
+    if page.quiz is None or not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        return None
+    return page.quiz.answer(int(raw))
+
+
+def _form_int(name: str, message) -> int:
+    raw = request.form.get(name, "").strip()
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
+        raise BadInput(message)
+    return int(raw)
+
+
+def _after(course_id: UUID, page: outline.SlidePage) -> str:
+    if page.next_slug:
+        return url_for(
+            "learn.slide", course_id=course_id, module=page.module_slug, slide=page.next_slug
+        )
+    return url_for("learn.module_done", course_id=course_id, module=page.module_slug)
