@@ -17,6 +17,7 @@ class Settings:
     base_url: str = "http://127.0.0.1:5000"
     keys_dir: Path = DEFAULT_INSTANCE / "keys"
     instance_dir: Path = DEFAULT_INSTANCE
+    demo_password: str = "mafunzo-demo"  # noqa: S105 - documented, for local demos only
     testing: bool = False
 
     @property
@@ -40,4 +41,5 @@ def settings_from_environment(environ=os.environ) -> Settings:
         base_url=environ.get("LMS_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         keys_dir=Path(environ.get("LMS_KEYS_DIR", instance_dir / "keys")),
         instance_dir=instance_dir,
+        demo_password=environ.get("LMS_DEMO_PASSWORD") or Settings.demo_password,
     )

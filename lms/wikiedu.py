@@ -13,6 +13,8 @@ import yaml
 from domain.content import Answer, CourseContent, Module, Quiz, Slide
 from lms.sanitise import clean_html, clean_text, markdown_text
 
+# The C loader (when PyYAML was built with libyaml) reads the corpus several times faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DASHBOARD_URL = "https://dashboard.wikiedu.org/"
 LICENCE = "CC BY-SA 4.0"
 ATTRIBUTION = (
@@ -84,7 +86,7 @@ class _Index:
 
     def load(self, path: Path) -> dict:
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
             summary = " ".join(str(error).split())
             raise _Unusable(f"{self.relative(path)} is not readable YAML ({summary})") from error

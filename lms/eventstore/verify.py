@@ -39,7 +39,7 @@ def verify_log(settings: Settings) -> LogVerification:
 def _check_chain(rows: Iterable[tuple[Any, ...]]) -> LogVerification:
     previous, count, last_position = GENESIS, 0, 0
     for position, originator_id, version, topic, state, chain_hash in rows:
-        expected = link(previous, originator_id, version, topic, bytes(state))
+        expected = link(previous, originator_id, version, topic, _as_bytes(state))
         if bytes(chain_hash) != expected:
             return LogVerification(False, count, position, _break_reason(last_position, position))
         previous, count, last_position = expected, count + 1, position
@@ -105,3 +105,8 @@ def _postgres_rows(settings: Settings) -> Iterator[Iterator[tuple[Any, ...]]]:
 def _postgres_table_exists(conn: psycopg.Connection, schema: str) -> bool:
     query = "SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s"
     return conn.execute(query, (schema, EVENTS_TABLE)).fetchone() is not None
+
+
+def _as_bytes(state) -> bytes:
+    # Raw SQL can store a TEXT value where bytes belong; it must fail the chain, not the check.
+    return state.encode() if isinstance(state, str) else bytes(state)

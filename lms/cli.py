@@ -1,0 +1,244 @@
+"""The `lms` console script: serve, load the demo, import content, run projections, check the log.
+
+Each command is a small function taking the parsed arguments and returning an exit status.
+Failures print one line on stderr and exit non-zero; no command ever shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from domain.errors import DomainError
+from lms.settings import Settings, settings_from_environment
+
+if TYPE_CHECKING:
+    from lms.services import Services
+
+Command = Callable[[argparse.Namespace, Settings], int]
+
+
+class CommandError(Exception):
+    """A command cannot do what was asked; the message is the one line the user sees."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        # One line, like every other failure, rather than usage text followed by the error.
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+        if not hasattr(args, "command"):
+            parser.error("choose a command")
+    except SystemExit as exit_:  # --help, or arguments that do not parse
+        return exit_.code if isinstance(exit_.code, int) else 2
+    try:
+        return args.command(args, settings_from_environment())
+    except KeyboardInterrupt:
+        print("lms: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last line of defence: a one-line reason, no traceback
+        _fail(_reason(error))
+        return 1
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def serve(args: argparse.Namespace, settings: Settings) -> int:
+    import waitress
+
+    from lms import create_app
+
+    app = create_app(settings)
+    address = f"{_url_host(args.host)}:{args.port}"
+    # Bind first, so the URL is printed only once it answers (and a port in use fails cleanly).
+    try:
+        server = waitress.create_server(app, host=args.host, port=args.port, threads=args.threads)
+    except OSError as error:
+        raise CommandError(f"cannot listen on {address}: {error.strerror or error}") from error
+    print(f"Serving Mafunzo at http://{address} (Ctrl+C stops)", flush=True)
+    try:
+        server.run()
+    finally:
+        server.close()
+    return 0
+
+
+def demo(args: argparse.Namespace, settings: Settings) -> int:
+    from lms.demo import load_demo
+
+    with _services(settings) as services:
+        report = load_demo(services, args.corpus)
+    print(f"Courses from {report.source}:")
+    _print_outcomes(report.imported)
+    if report.created_accounts:
+        print(f"Created demo accounts: {', '.join(report.created_accounts)}")
+    if report.existing_accounts:
+        print(f"Demo accounts already there: {', '.join(report.existing_accounts)}")
+    if report.created_accounts:
+        hint = "the password set in LMS_DEMO_PASSWORD"
+        if settings.demo_password == Settings.demo_password:
+            hint = f"the password '{Settings.demo_password}' (demo only: never on a real site)"
+        print(f"Log in as any of them with {hint}.")
+    return 0
+
+
+def import_wikiedu(args: argparse.Namespace, settings: Settings) -> int:
+    from lms.content_import import import_wikiedu as run_import
+
+    if not args.path.exists():
+        raise CommandError(f"no Wiki Education content found at {args.path}")
+    with _services(settings) as services:
+        report = run_import(services, args.path)
+    _print_outcomes(report)
+    return 0
+
+
+def projections_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    with _services(settings) as services:
+        services.projections.rebuild()
+        statuses = services.projections.status()
+    head = max((s.head for s in statuses), default=0)
+    print(f"Rebuilt {len(statuses)} projections from the event log up to position {head}.")
+    return 0
+
+
+def projections_status(args: argparse.Namespace, settings: Settings) -> int:
+    with _services(settings) as services:
+        statuses = services.projections.status()
+    rows = [("name", "position", "head", "lag")]
+    rows += [(s.name, str(s.position), str(s.head), str(s.lag)) for s in statuses]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for name, *numbers in rows:
+        cells = [n.rjust(w) for n, w in zip(numbers, widths[1:], strict=True)]
+        print("  ".join([name.ljust(widths[0]), *cells]))
+    return 0
+
+
+def log_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from lms.eventstore import verify_log
+
+    result = verify_log(settings)
+    if not result.ok:
+        _fail(f"FAILED at position {result.first_bad_position}: {result.reason}")
+        return 1
+    print(f"OK: {result.count} events verified")
+    return 0
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+@contextmanager
+def _services(settings: Settings) -> Iterator[Services]:
+    from lms.services import build_services
+
+    services = build_services(settings)
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+def _print_outcomes(report) -> None:
+    width = max((len(c.slug) for c in report.courses), default=0)
+    for course in report.courses:
+        print(f"  {course.slug.ljust(width)}  {course.outcome}")
+    if report.unresolved:
+        print(f"Unresolved references ({len(report.unresolved)}), skipped:")
+        for problem in report.unresolved:
+            print(f"  {problem}")
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _fail(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _reason(error: Exception) -> str:
+    """One line saying what went wrong, for the errors a command can expect and any other."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from lms.wikiedu import CorpusNotFoundError
+
+    if isinstance(error, CommandError | CorpusNotFoundError):
+        return _one_line(str(error))
+    if isinstance(error, DomainError):
+        rule = _one_line(error.__doc__ or type(error).__name__).rstrip(".")
+        detail = f" ({_one_line(str(error))})" if str(error) else ""
+        return f"refused: {rule}{detail}"
+    if isinstance(error, SQLAlchemyError) or _is_database_error(error):
+        cause = getattr(error, "orig", None) or error
+        return f"database error: {_one_line(str(cause))}"
+    if isinstance(error, OSError):
+        where = f" ({error.filename})" if error.filename else ""
+        return f"{error.strerror or _one_line(str(error))}{where}"
+    return f"unexpected error: {type(error).__name__}: {_one_line(str(error))}"
+
+
+def _is_database_error(error: Exception) -> bool:
+    import sqlite3
+
+    import psycopg
+    from eventsourcing.persistence import PersistenceError
+
+    return isinstance(error, sqlite3.Error | psycopg.Error | PersistenceError)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()) or "no details"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="lms",
+        description="Mafunzo: learn skills, find mentors and earn verifiable credentials.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    run = commands.add_parser("serve", help="serve the web app with waitress")
+    run.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    run.add_argument("--port", type=int, default=5000, help="port to listen on (5000)")
+    run.add_argument("--threads", type=int, default=8, help="worker threads (8)")
+    run.set_defaults(command=serve)
+
+    load = commands.add_parser("demo", help="load demo courses, accounts and progress")
+    load.add_argument(
+        "--corpus", type=Path, default=None, help="Wiki Education content to import instead"
+    )
+    load.set_defaults(command=demo)
+
+    content = commands.add_parser(
+        "import-wikiedu", help="import Wiki Education training libraries as courses"
+    )
+    content.add_argument("path", type=Path, metavar="PATH", help="a wiki_ed folder or above it")
+    content.set_defaults(command=import_wikiedu)
+
+    projections = commands.add_parser("projections", help="read models built from the log")
+    actions = projections.add_subparsers(title="actions", metavar="ACTION", required=True)
+    rebuild = actions.add_parser("rebuild", help="drop every read model and project the log again")
+    rebuild.set_defaults(command=projections_rebuild)
+    status = actions.add_parser("status", help="how far each projection has read")
+    status.set_defaults(command=projections_status)
+
+    log = commands.add_parser("log", help="the event log")
+    log_actions = log.add_subparsers(title="actions", metavar="ACTION", required=True)
+    verify = log_actions.add_parser("verify", help="check the log's hash chain")
+    verify.set_defaults(command=log_verify)
+    return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())
