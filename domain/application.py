@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from domain.content import CourseContent
 from domain.courses import Course, course_id_for
 from domain.enrolments import Enrolment, enrolment_id_for, outline_of
 from domain.errors import (
+    ConcurrentChangeError,
     CourseModuleNotFoundError,
     CourseNotFoundError,
     CourseNotPublishedError,
@@ -31,10 +33,12 @@ class Recorded:
     """What a command did: the aggregate it concerned and the log position of its last event.
 
     `position` is None when the command changed nothing, so there is nothing to wait for.
+    `events` are the (position, event) pairs the command logged, for projecting them at once.
     """
 
     id: UUID
     position: int | None
+    events: tuple[tuple[int, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class Mafunzo(Application):
         super().__init__(env=env)
         self.clock = clock
         self.vault = vault
+        # Published versions never change, so their parsed content can be kept for good.
+        self._published: dict[tuple[UUID, int], CourseContent] = {}
 
     # --- people -----------------------------------------------------------------------
 
@@ -79,7 +85,7 @@ class Mafunzo(Application):
         person = Person(person_id, self.vault.seal(person_id, profile), roles, self.clock())
         try:
             return self._save(person_id, person, claim)
-        except IntegrityError:
+        except ConcurrentChangeError:
             raise UsernameTakenError(username) from None
 
     def person_id_for_username(self, username: str) -> UUID | None:
@@ -101,7 +107,11 @@ class Mafunzo(Application):
         return self._save(course_id, course)
 
     def course_version(self, course_id: UUID, version: int | None = None) -> CourseContent:
-        return self._get_course(course_id).content(version)
+        if version is None or (course_id, version) not in self._published:
+            course = self._get_course(course_id)
+            version = version or course.current_version
+            self._published[(course_id, version)] = course.content(version)
+        return self._published[(course_id, version)]
 
     # --- learning ---------------------------------------------------------------------
 
@@ -143,9 +153,20 @@ class Mafunzo(Application):
     # --- helpers ----------------------------------------------------------------------
 
     def _save(self, id_: UUID, *aggregates) -> Recorded:
-        recordings = self.save(*aggregates)
-        position = max((r.notification.id for r in recordings), default=None)
-        return Recorded(id_, position)
+        try:
+            recordings = self.save(*aggregates)
+        except IntegrityError:
+            # Another writer got there first: our cached copies are stale, so drop them.
+            for aggregate in aggregates:
+                self._evict(aggregate.id)
+            raise ConcurrentChangeError(id_) from None
+        logged = tuple(sorted((r.notification.id, r.domain_event) for r in recordings))
+        return Recorded(id_, logged[-1][0] if logged else None, logged)
+
+    def _evict(self, aggregate_id: UUID) -> None:
+        if self.repository.cache is not None:
+            with contextlib.suppress(KeyError):  # not cached: nothing to drop
+                self.repository.cache.get(aggregate_id, evict=True)
 
     def _get_course(self, course_id: UUID) -> Course:
         try:
@@ -167,8 +188,7 @@ class Mafunzo(Application):
             raise PersonNotFoundError(person_id) from None
 
     def _quiz(self, course_id: UUID, version: int, module: str, slide: str):
-        content = self._get_course(course_id).content(version)
-        part = content.module(module)
+        part = self.course_version(course_id, version).module(module)
         if part is None:
             raise CourseModuleNotFoundError(module)
         found = part.slide(slide)

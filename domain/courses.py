@@ -36,12 +36,7 @@ class Course(Aggregate):
         return len(self.versions)
 
     def content(self, version: int | None = None) -> CourseContent:
-        version = version or self.current_version
-        # Parsing a large course on every learner action is measurable; versions never change.
-        parsed = self.__dict__.setdefault("_parsed_versions", {})
-        if version not in parsed:
-            parsed[version] = CourseContent.from_dict(self.versions[version - 1])
-        return parsed[version]
+        return CourseContent.from_dict(self.versions[(version or self.current_version) - 1])
 
     def is_published(self) -> bool:
         return bool(self.versions)

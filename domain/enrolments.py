@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -36,6 +37,14 @@ def outline_of(content: CourseContent) -> list[dict]:
     ]
 
 
+def _is_container(value: object) -> bool:
+    return isinstance(value, set | list | dict)
+
+
+def step_key(module: str, slide: str) -> str:
+    return f"{module}/{slide}"
+
+
 class Enrolment(Aggregate):
     TOPIC = "mafunzo.Enrolment"
 
@@ -59,11 +68,24 @@ class Enrolment(Aggregate):
         self.course_id = course_id
         self.course_version = course_version
         self.outline = {m["module"]: m for m in outline}
-        self.viewed: set[tuple[str, str]] = set()
-        self.passed: set[tuple[str, str]] = set()
+        self.viewed: set[str] = set()
+        self.passed: set[str] = set()
         self.completed_modules: set[str] = set()
         self.is_course_completed = False
         self.is_withdrawn = False
+
+    def __deepcopy__(self, memo: dict) -> Enrolment:
+        # The repository copies cached aggregates on every load, and a generic deep copy was
+        # most of a learner action's cost. Ids, dates, strings and the outline (fixed at
+        # enrolment) are immutable and shared; only the mutable containers are copied, and
+        # their items are immutable too, so shallow copies of them suffice.
+        clone = object.__new__(type(self))
+        memo[id(self)] = clone
+        clone.__dict__.update(
+            (name, copy.copy(value) if _is_container(value) and name != "outline" else value)
+            for name, value in self.__dict__.items()
+        )
+        return clone
 
     # --- commands ---------------------------------------------------------------------
 
@@ -71,7 +93,7 @@ class Enrolment(Aggregate):
         """Record the first view of a slide; later views record nothing."""
         self.check_is_active()
         self.check_slide_exists(module, slide)
-        if (module, slide) in self.viewed:
+        if step_key(module, slide) in self.viewed:
             return
         self._view_slide(module, slide, at)
         self._complete_module_if_done(module, at)
@@ -85,7 +107,7 @@ class Enrolment(Aggregate):
         if quiz.answer(answer_id) is None:
             raise UnknownAnswerError(answer_id)
         correct = quiz.is_correct(answer_id)
-        if (module, slide) not in self.passed:
+        if step_key(module, slide) not in self.passed:
             self._answer_quiz(module, slide, answer_id, correct, at)
             self._complete_module_if_done(module, at)
         return correct
@@ -119,8 +141,8 @@ class Enrolment(Aggregate):
 
     def is_module_done(self, module: str) -> bool:
         part = self.outline[module]
-        return all((module, s) in self.viewed for s in part["slides"]) and all(
-            (module, q) in self.passed for q in part["quizzes"]
+        return all(step_key(module, s) in self.viewed for s in part["slides"]) and all(
+            step_key(module, q) in self.passed for q in part["quizzes"]
         )
 
     def _complete_module_if_done(self, module: str, at: datetime) -> None:
@@ -134,14 +156,14 @@ class Enrolment(Aggregate):
 
     @event("SlideViewed", topic="mafunzo.Enrolment.SlideViewed")
     def _view_slide(self, module: str, slide: str, at: datetime) -> None:
-        self.viewed.add((module, slide))
+        self.viewed.add(step_key(module, slide))
 
     @event("QuizAnswered", topic="mafunzo.Enrolment.QuizAnswered")
     def _answer_quiz(self, module: str, slide: str, answer_id: int, correct: bool, at: datetime):
         # Answering is proof of having seen the slide.
-        self.viewed.add((module, slide))
+        self.viewed.add(step_key(module, slide))
         if correct:
-            self.passed.add((module, slide))
+            self.passed.add(step_key(module, slide))
 
     @event("ModuleCompleted", topic="mafunzo.Enrolment.ModuleCompleted")
     def _complete_module(self, module: str, at: datetime) -> None:

@@ -63,3 +63,7 @@ class UsernameTakenError(DomainError):
 
 class InvalidUsernameError(DomainError):
     """Usernames are 3–40 letters, digits, '.', '-' or '_'."""
+
+
+class ConcurrentChangeError(DomainError):
+    """Someone changed the same thing at the same moment; trying again will work."""

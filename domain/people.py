@@ -21,7 +21,9 @@ class PersonalDataVault(Protocol):
 
     def seal(self, person_id: UUID, data: dict) -> str: ...
 
-    def unseal(self, person_id: UUID, sealed: str) -> dict | None: ...
+    def unseal_all(self, sealed: dict[UUID, str]) -> dict[UUID, dict]:
+        """The data of everyone not forgotten; the forgotten are simply absent."""
+        ...
 
 
 def normalise_username(username: str) -> str:

@@ -30,6 +30,11 @@ DOMAIN_ANSWERS = (
         400,
         _l("Usernames are 3 to 40 letters, digits, '.', '-' or '_'."),
     ),
+    (
+        domain.ConcurrentChangeError,
+        409,
+        _l("Someone changed this at the same moment. Please try again."),
+    ),
     (domain.DomainError, 409, _l("That cannot be done right now.")),
 )
 

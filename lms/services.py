@@ -17,7 +17,6 @@ from projections.catalog import CatalogProjection
 from projections.outline import OutlineProjection
 from projections.people import PeopleProjection
 from projections.progress import ProgressProjection
-from projections.roster import RosterProjection
 from projections.runner import ProjectionRunner
 
 
@@ -36,18 +35,28 @@ class Services:
     def caught_up(self, recorded: Recorded) -> Recorded:
         """Read-your-writes: project up to the command's position before anyone reads."""
         if recorded.position is not None:
-            self.projections.catch_up(upto=recorded.position)
+            self.projections.catch_up(upto=recorded.position, just_logged=recorded.events)
         return recorded
 
     def close(self) -> None:
+        self.projections.close()
         self.app.close()
         self.engine.dispose()
+
+
+def _application_env(settings: Settings) -> dict[str, str]:
+    env = event_store_env(settings)
+    if not settings.is_postgres:
+        # One process writes a SQLite deployment, so its cache is never behind the log and
+        # need not ask the database first; a stale copy is still caught when saving.
+        env["AGGREGATE_CACHE_FASTFORWARD"] = "n"
+    return env
 
 
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
     engine = create_read_engine(settings)
     vault = PersonalDataVault(engine)
-    app = Mafunzo(env=event_store_env(settings), clock=clock, vault=vault)
+    app = Mafunzo(env=_application_env(settings), clock=clock, vault=vault)
     runner = ProjectionRunner(
         app,
         engine,
@@ -55,7 +64,6 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
             CatalogProjection(),
             OutlineProjection(),
             ProgressProjection(),
-            RosterProjection(),
             PeopleProjection(vault),
         ],
     )

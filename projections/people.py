@@ -46,29 +46,31 @@ class PeopleProjection:
     def project(self, events, conn) -> None:
         relevant = [e for e in events if isinstance(e, Person.Registered | Person.RolesChanged)]
         rows = load_rows(conn, people, "person_id", (e.originator_id for e in relevant))
+        profiles = self.vault.unseal_all(
+            {
+                e.originator_id: e.sealed_profile
+                for e in relevant
+                if isinstance(e, Person.Registered)
+            }
+        )
+        # A forgotten person is absent from `profiles`, and so from the rows: nothing to show.
         for e in relevant:
-            if isinstance(e, Person.Registered):
-                row = self._registered(e)
-            elif e.originator_id in rows:
-                row = {**rows[e.originator_id], "roles": list(e.roles)}
-            else:
-                continue  # a forgotten person: nothing left to show
-            if row is not None:
-                rows[e.originator_id] = row
+            if isinstance(e, Person.Registered) and e.originator_id in profiles:
+                rows[e.originator_id] = _registered(e, profiles[e.originator_id])
+            elif isinstance(e, Person.RolesChanged) and e.originator_id in rows:
+                rows[e.originator_id] = {**rows[e.originator_id], "roles": list(e.roles)}
         replace_rows(conn, people, "person_id", list(rows.values()))
 
-    def _registered(self, e) -> dict | None:
-        profile = self.vault.unseal(e.originator_id, e.sealed_profile)
-        if profile is None:
-            return None
-        return {
-            "person_id": e.originator_id,
-            "username": normalise_username(profile["username"]),
-            "display_name": profile["display_name"],
-            "password_hash": profile["password_hash"],
-            "roles": list(e.roles),
-            "registered_at": e.at,
-        }
+
+def _registered(e, profile: dict) -> dict:
+    return {
+        "person_id": e.originator_id,
+        "username": normalise_username(profile["username"]),
+        "display_name": profile["display_name"],
+        "password_hash": profile["password_hash"],
+        "roles": list(e.roles),
+        "registered_at": e.at,
+    }
 
 
 def _view(row) -> PersonView:

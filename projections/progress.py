@@ -1,15 +1,31 @@
-"""Learner progress read model: one row per enrolment, for the dashboard and the reader."""
+"""Learner progress read model: one row per enrolment plus its steps, for dashboard and roster.
+
+Rows are changed in place with batched UPDATEs, never read back first: a learner action costs
+a couple of statements whatever the size of the course.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, DateTime, Integer, String, Table, Uuid, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    String,
+    Table,
+    Uuid,
+    bindparam,
+    case,
+    select,
+)
 
-from domain.enrolments import Enrolment
-from projections.tables import load_rows, metadata, replace_rows
+from domain.enrolments import Enrolment, step_key
+from projections.people import people
+from projections.tables import insert_ignoring_duplicates, metadata
 
 progress = Table(
     "progress",
@@ -25,10 +41,17 @@ progress = Table(
     Column("enrolled_at", DateTime(timezone=True), nullable=False),
     Column("last_activity_at", DateTime(timezone=True), nullable=False),
     Column("completed_at", DateTime(timezone=True), nullable=True),
-    # Which slides were viewed and which quizzes passed, as "module/slide" keys.
-    Column("viewed", JSON, nullable=False),
-    Column("passed", JSON, nullable=False),
-    Column("completed_modules", JSON, nullable=False),
+)
+
+# What the learner has done: kind "viewed" or "passed" with a "module/slide" step, or
+# kind "module" with a module slug.
+progress_steps = Table(
+    "progress_steps",
+    metadata,
+    Column("enrolment_id", Uuid, primary_key=True),
+    Column("kind", String(10), primary_key=True),
+    Column("step", String(401), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
 )
 
 
@@ -54,13 +77,113 @@ class Progress:
         return self.status != "withdrawn"
 
     def has_viewed(self, module: str, slide: str) -> bool:
-        return f"{module}/{slide}" in self.viewed
+        return step_key(module, slide) in self.viewed
 
     def has_passed(self, module: str, slide: str) -> bool:
-        return f"{module}/{slide}" in self.passed
+        return step_key(module, slide) in self.passed
 
 
-def _enrolled(row: dict | None, e) -> dict:
+@dataclass(frozen=True)
+class RosterEntry:
+    person_id: UUID
+    display_name: str
+    status: str
+    modules_done: int
+    percent: int
+    enrolled_at: datetime
+    completed_at: datetime | None
+
+
+_EID = bindparam("eid", type_=Uuid)
+_ADDED = bindparam("added", type_=Integer)
+_STATUS = bindparam("status", type_=String)
+_AT = bindparam("at", type_=DateTime(timezone=True))
+
+_advance = (
+    progress.update()
+    .where(progress.c.enrolment_id == _EID)
+    .values(
+        last_activity_at=bindparam("last", type_=DateTime(timezone=True)),
+        modules_done=progress.c.modules_done + _ADDED,
+        percent=100 * (progress.c.modules_done + _ADDED) // progress.c.modules_total,
+    )
+)
+
+_change_status = (
+    progress.update()
+    .where(progress.c.enrolment_id == _EID)
+    .values(
+        status=case(
+            (_STATUS != "rejoined", _STATUS),
+            (progress.c.completed_at.is_(None), "active"),
+            else_="completed",
+        ),
+        completed_at=case((_STATUS == "completed", _AT), else_=progress.c.completed_at),
+    )
+)
+
+_STATUS_EVENTS = {
+    Enrolment.CourseCompleted: "completed",
+    Enrolment.Withdrawn: "withdrawn",
+    Enrolment.Rejoined: "rejoined",
+}
+
+
+class ProgressProjection:
+    name = "progress"
+    tables = (progress, progress_steps)
+
+    def project(self, events, conn) -> None:
+        batch = _Batch()
+        for e in events:
+            batch.add(e)
+        if batch.new_rows:
+            conn.execute(progress.insert(), batch.new_rows)
+        insert_ignoring_duplicates(conn, progress_steps, batch.steps)
+        if batch.activity:
+            conn.execute(_advance, list(batch.activity.values()))
+        if batch.statuses:
+            conn.execute(_change_status, batch.statuses)
+
+
+class _Batch:
+    """Collects a batch's changes so each kind of write runs once, as executemany."""
+
+    def __init__(self):
+        self.new_rows: list[dict] = []
+        self.steps: list[dict] = []
+        self.activity: dict[UUID, dict] = defaultdict(dict)
+        self.statuses: list[dict] = []
+
+    def add(self, e) -> None:
+        if isinstance(e, Enrolment.Enrolled):
+            self.new_rows.append(_new_row(e))
+        elif isinstance(e, Enrolment.SlideViewed):
+            self._step(e, "viewed", step_key(e.module, e.slide))
+        elif isinstance(e, Enrolment.QuizAnswered):
+            self._step(e, "viewed", step_key(e.module, e.slide))
+            if e.correct:
+                self._step(e, "passed", step_key(e.module, e.slide))
+        elif isinstance(e, Enrolment.ModuleCompleted):
+            self._step(e, "module", e.module)
+            self._touch(e)["added"] += 1
+        elif type(e) in _STATUS_EVENTS:
+            self._touch(e)
+            self.statuses.append(
+                {"eid": e.originator_id, "status": _STATUS_EVENTS[type(e)], "at": e.at}
+            )
+
+    def _step(self, e, kind: str, step: str) -> None:
+        self.steps.append({"enrolment_id": e.originator_id, "kind": kind, "step": step, "at": e.at})
+        self._touch(e)
+
+    def _touch(self, e) -> dict:
+        row = self.activity[e.originator_id]
+        row.update(eid=e.originator_id, last=e.at, added=row.get("added", 0))
+        return row
+
+
+def _new_row(e) -> dict:
     return {
         "enrolment_id": e.originator_id,
         "person_id": e.person_id,
@@ -73,72 +196,22 @@ def _enrolled(row: dict | None, e) -> dict:
         "enrolled_at": e.at,
         "last_activity_at": e.at,
         "completed_at": None,
-        "viewed": [],
-        "passed": [],
-        "completed_modules": [],
     }
 
 
-def _slide_viewed(row: dict, e) -> dict:
-    return {**row, "viewed": [*row["viewed"], f"{e.module}/{e.slide}"]}
+# --- queries ------------------------------------------------------------------------------
 
 
-def _quiz_answered(row: dict, e) -> dict:
-    key = f"{e.module}/{e.slide}"
-    viewed = row["viewed"] if key in row["viewed"] else [*row["viewed"], key]
-    passed = [*row["passed"], key] if e.correct else row["passed"]
-    return {**row, "viewed": viewed, "passed": passed}
-
-
-def _module_completed(row: dict, e) -> dict:
-    done = [*row["completed_modules"], e.module]
-    return {
-        **row,
-        "completed_modules": done,
-        "modules_done": len(done),
-        "percent": 100 * len(done) // row["modules_total"],
-    }
-
-
-def _course_completed(row: dict, e) -> dict:
-    return {**row, "status": "completed", "completed_at": e.at}
-
-
-def _withdrawn(row: dict, e) -> dict:
-    return {**row, "status": "withdrawn"}
-
-
-def _rejoined(row: dict, e) -> dict:
-    return {**row, "status": "completed" if row["completed_at"] else "active"}
-
-
-APPLY = {
-    Enrolment.Enrolled: _enrolled,
-    Enrolment.SlideViewed: _slide_viewed,
-    Enrolment.QuizAnswered: _quiz_answered,
-    Enrolment.ModuleCompleted: _module_completed,
-    Enrolment.CourseCompleted: _course_completed,
-    Enrolment.Withdrawn: _withdrawn,
-    Enrolment.Rejoined: _rejoined,
-}
-
-
-class ProgressProjection:
-    name = "progress"
-    tables = (progress,)
-
-    def project(self, events, conn) -> None:
-        relevant = [e for e in events if type(e) in APPLY]
-        rows = load_rows(conn, progress, "enrolment_id", (e.originator_id for e in relevant))
-        for e in relevant:
-            row = APPLY[type(e)](rows.get(e.originator_id), e)
-            rows[e.originator_id] = {**row, "last_activity_at": e.at}
-        replace_rows(conn, progress, "enrolment_id", list(rows.values()))
-
-
-def _progress(row) -> Progress:
-    sets = {k: frozenset(row[k]) for k in ("viewed", "passed", "completed_modules")}
-    return Progress(**{**{k: row[k] for k in Progress.__dataclass_fields__}, **sets})
+def _progress(conn, row) -> Progress:
+    steps = conn.execute(
+        select(progress_steps.c.kind, progress_steps.c.step).where(
+            progress_steps.c.enrolment_id == row["enrolment_id"]
+        )
+    ).all()
+    kinds = {kind: frozenset(s for k, s in steps if k == kind) for kind in ("viewed", "passed")}
+    modules = frozenset(s for k, s in steps if k == "module")
+    fields = {k: row[k] for k in progress.c.keys()}  # noqa: SIM118 - a ColumnCollection, not a dict
+    return Progress(**fields, **kinds, completed_modules=modules)
 
 
 def progress_for(conn, person_id: UUID, course_id: UUID) -> Progress | None:
@@ -151,13 +224,35 @@ def progress_for(conn, person_id: UUID, course_id: UUID) -> Progress | None:
         .mappings()
         .first()
     )
-    return _progress(row) if row else None
+    return _progress(conn, row) if row else None
 
 
 def progress_of_person(conn, person_id: UUID) -> list[Progress]:
     rows = conn.execute(
         select(progress)
         .where(progress.c.person_id == person_id)
-        .order_by(progress.c.last_activity_at.desc())
+        .order_by(progress.c.last_activity_at.desc(), progress.c.enrolment_id)
     ).mappings()
-    return [_progress(row) for row in rows]
+    return [_progress(conn, row) for row in rows.all()]
+
+
+def course_roster(conn, course_id: UUID) -> list[RosterEntry]:
+    """Everyone enrolled in the course, first enrolled first; forgotten people have no name."""
+    statement = (
+        select(progress, people.c.display_name)
+        .join(people, people.c.person_id == progress.c.person_id, isouter=True)
+        .where(progress.c.course_id == course_id)
+        .order_by(progress.c.enrolled_at, progress.c.enrolment_id)
+    )
+    return [
+        RosterEntry(
+            r["person_id"],
+            r["display_name"] or "",
+            r["status"],
+            r["modules_done"],
+            r["percent"],
+            r["enrolled_at"],
+            r["completed_at"],
+        )
+        for r in conn.execute(statement).mappings()
+    ]

@@ -1,6 +1,10 @@
 """The read-model metadata every projection registers its tables on, and the tracking table."""
 
+import functools
+
 from sqlalchemy import BigInteger, Column, MetaData, String, Table
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 metadata = MetaData()
 
@@ -30,3 +34,15 @@ def load_rows(conn, table: Table, key: str, keys) -> dict:
         return {}
     found = conn.execute(table.select().where(table.c[key].in_(keys))).mappings()
     return {row[key]: dict(row) for row in found}
+
+
+def insert_ignoring_duplicates(conn, table: Table, rows: list[dict]) -> None:
+    """Insert rows, skipping those whose primary key is already there."""
+    if rows:
+        conn.execute(_insert_ignoring(conn.dialect.name, table), rows)
+
+
+@functools.cache
+def _insert_ignoring(dialect: str, table: Table):
+    dialect_insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    return dialect_insert(table).on_conflict_do_nothing()

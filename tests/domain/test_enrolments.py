@@ -115,3 +115,15 @@ def test_progress_is_measured_against_the_version_enrolled_in():
     first = Enrolment(uuid4(), uuid4(), 1, outline_of(course()), at=AT)
     assert set(first.outline) == {"intro", "check"}
     assert first.outline["check"]["quizzes"] == ["quiz"]
+
+
+def test_a_copy_of_an_enrolment_changes_independently_of_the_original(enrolment):
+    import copy
+
+    clone = copy.deepcopy(enrolment)
+    clone.view_slide("intro", "hello", AT)
+    assert enrolment.viewed == set()
+    assert enrolment.completed_modules == set()
+    assert names(enrolment) == []
+    assert names(clone) == ["SlideViewed", "ModuleCompleted"]
+    assert clone.version == enrolment.version + 2
