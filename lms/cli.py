@@ -131,8 +131,21 @@ def log_verify(args: argparse.Namespace, settings: Settings) -> int:
     if not result.ok:
         _fail(f"FAILED at position {result.first_bad_position}: {result.reason}")
         return 1
+    read = _furthest_projected(settings)
+    if read > result.count:
+        # A chain cut short at its end is still a valid chain; the read models remember more.
+        _fail(
+            f"FAILED at position {result.count + 1}: the log ends at {result.count} but the "
+            f"read models have read up to {read}: events are missing from its end"
+        )
+        return 1
     print(f"OK: {result.count} events verified")
     return 0
+
+
+def _furthest_projected(settings: Settings) -> int:
+    with _services(settings) as services:
+        return max((s.position for s in services.projections.status()), default=0)
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -75,14 +75,15 @@ def continue_course(course_id: UUID):
 def slide(course_id: UUID, module: str, slide: str):
     mine = _my_progress(course_id)
     page = _slide_page(course_id, mine.course_version, module, slide)
-    chosen = _chosen_answer(page)
+    with services().engine.connect() as conn:
+        entry = catalog.get_course(conn, course_id)
     return render(
         "learn/slide.html",
         "learn/_slide.html",
-        course_id=course_id,
+        course=entry,
         page=page,
         progress=mine,
-        chosen=chosen,
+        chosen=_chosen_answer(page),
     )
 
 

@@ -156,6 +156,36 @@ def test_log_verify_passes_then_names_the_position_of_a_tampered_event(settings,
     assert "altered" in err
 
 
+def test_log_verify_notices_events_cut_from_the_end_of_the_log(settings, capsys):
+    assert run(capsys, "demo", "--corpus", str(SAMPLE))[0] == 0
+    events = head(settings)
+    delete_last_event(settings)
+
+    code, _, err = run(capsys, "log", "verify")
+
+    assert code == 1
+    assert err.startswith(f"FAILED at position {events}: the log ends at {events - 1}")
+
+
+def delete_last_event(settings: Settings) -> None:
+    if settings.is_postgres:
+        table = f'"{settings.database_schema}".stored_events'
+        with psycopg.connect(settings.database_url, autocommit=True) as conn:
+            conn.execute(f"DROP TRIGGER stored_events_no_update_or_delete ON {table}")
+            conn.execute(
+                f"DELETE FROM {table} WHERE notification_id = "
+                f"(SELECT max(notification_id) FROM {table})"
+            )
+    else:
+        conn = sqlite3.connect(settings.sqlite_path)
+        with conn:
+            conn.execute("DROP TRIGGER stored_events_no_delete")
+            conn.execute(
+                "DELETE FROM stored_events WHERE rowid = (SELECT max(rowid) FROM stored_events)"
+            )
+        conn.close()
+
+
 def tamper_with_event(settings: Settings, position: int) -> None:
     """Rewrite one stored event behind the application's back, as an attacker with SQL might."""
     if settings.is_postgres:

@@ -163,3 +163,23 @@ def test_wrong_passwords_do_not_sign_in(client, services):
 def test_every_response_carries_a_strict_content_security_policy(client):
     policy = client.get("/").headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_htmx_requests_get_the_slide_partial_and_plain_requests_the_whole_page(
+    client, learner, course_id
+):
+    post(client, f"/courses/{course_id}/enrol")
+    url = slide_url(course_id, "basics", "check")
+    partial = client.get(url, headers={"HX-Request": "true"})
+    whole = client.get(url)
+    assert "<html" not in partial.get_data(as_text=True)
+    assert 'id="slide"' in partial.get_data(as_text=True)
+    assert "<html" in whole.get_data(as_text=True)
+    assert "HX-Request" in whole.headers["Vary"]
+
+
+def test_slides_carry_the_content_licence_and_attribution(client, learner, course_id):
+    post(client, f"/courses/{course_id}/enrol")
+    html = page(client, slide_url(course_id, "basics", "what"))
+    assert "CC BY-SA 4.0" in html
+    assert "Wiki Education" in html
