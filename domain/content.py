@@ -26,6 +26,12 @@ class Quiz:
     def is_correct(self, answer_id: int) -> bool:
         return answer_id == self.correct_answer_id
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Quiz:
+        return cls(
+            data["question"], tuple(Answer(**a) for a in data["answers"]), data["correct_answer_id"]
+        )
+
 
 @dataclass(frozen=True)
 class Slide:
@@ -85,7 +91,5 @@ def _module_from_dict(data: dict) -> Module:
 
 def _slide_from_dict(data: dict) -> Slide:
     quiz = data.get("quiz")
-    if quiz is not None:
-        answers = tuple(Answer(**a) for a in quiz["answers"])
-        quiz = Quiz(quiz["question"], answers, quiz["correct_answer_id"])
+    quiz = Quiz.from_dict(quiz) if quiz is not None else None
     return Slide(data["slug"], data["title"], data["content_html"], quiz)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from sqlalchemy import JSON, Column, Integer, String, Table, Text, Uuid, select
 
+from domain.content import Quiz
 from domain.courses import Course
 from projections.tables import metadata
 
@@ -53,23 +54,6 @@ class ModuleOutline:
 
 
 @dataclass(frozen=True)
-class AnswerView:
-    id: int
-    text: str
-    explanation: str
-
-
-@dataclass(frozen=True)
-class QuizView:
-    question: str
-    answers: tuple[AnswerView, ...]
-    correct_answer_id: int
-
-    def answer(self, answer_id: int) -> AnswerView | None:
-        return next((a for a in self.answers if a.id == answer_id), None)
-
-
-@dataclass(frozen=True)
 class SlidePage:
     """One slide with what the reader needs around it: position and neighbours."""
 
@@ -78,7 +62,7 @@ class SlidePage:
     slug: str
     title: str
     content_html: str
-    quiz: QuizView | None
+    quiz: Quiz | None
     number: int
     total: int
     previous_slug: str | None
@@ -199,16 +183,9 @@ def slide_page(conn, course_id: UUID, version: int, module: str, slide: str) -> 
         slug=slide,
         title=row["title"],
         content_html=row["content_html"],
-        quiz=_quiz_view(row["quiz"]),
+        quiz=Quiz.from_dict(row["quiz"]) if row["quiz"] is not None else None,
         number=index + 1,
         total=len(slugs),
         previous_slug=slugs[index - 1] if index > 0 else None,
         next_slug=slugs[index + 1] if index + 1 < len(slugs) else None,
     )
-
-
-def _quiz_view(quiz: dict | None) -> QuizView | None:
-    if quiz is None:
-        return None
-    answers = tuple(AnswerView(a["id"], a["text"], a["explanation"]) for a in quiz["answers"])
-    return QuizView(quiz["question"], answers, quiz["correct_answer_id"])

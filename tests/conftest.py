@@ -8,6 +8,7 @@ import uuid
 import psycopg
 import pytest
 
+from lms.services import build_services
 from lms.settings import Settings
 
 POSTGRES_URL = os.environ.get("LMS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -65,3 +66,11 @@ def postgres_settings(tmp_path, postgres_available) -> Settings:
 def backend(request) -> Settings:
     """Settings for one storage backend; tests using it run on SQLite and on PostgreSQL."""
     return request.getfixturevalue(f"{request.param}_settings")
+
+
+@pytest.fixture
+def services(backend):
+    """The application, read models and projections on the backend under test."""
+    built = build_services(backend)
+    yield built
+    built.close()

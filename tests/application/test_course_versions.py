@@ -11,7 +11,6 @@ import lms
 from domain.courses import course_id_for
 from lms.content_import import import_wikiedu
 from lms.demo import complete_modules
-from lms.services import build_services
 from projections.catalog import get_course
 from projections.outline import course_outline
 from projections.progress import progress_for
@@ -21,13 +20,6 @@ COURSE = "wikidata-professional"
 RETITLED_SLIDE = "slides/50-introduction-wikidata-professional/5001-wikidata-definition.yml"
 OLD_TITLE = 'title: "Part I: What is Wikidata?"'
 NEW_TITLE = 'title: "Part I: What is Wikidata, really?"'
-
-
-@pytest.fixture
-def services(backend):
-    built = build_services(backend)
-    yield built
-    built.close()
 
 
 @pytest.fixture

@@ -19,13 +19,6 @@ from tests.factories import course_content, register
 
 
 @pytest.fixture
-def services(backend):
-    built = build_services(backend)
-    yield built
-    built.close()
-
-
-@pytest.fixture
 def course_id(services):
     return services.caught_up(services.app.publish_course(course_content())).id
 

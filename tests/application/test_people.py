@@ -6,16 +6,8 @@ import pytest
 
 from domain.errors import InvalidUsernameError, UsernameTakenError
 from lms.eventstore import verify_log
-from lms.services import build_services
 from projections.people import account_for_username, person
 from tests.factories import register, unique
-
-
-@pytest.fixture
-def services(backend):
-    built = build_services(backend)
-    yield built
-    built.close()
 
 
 def test_a_username_can_be_registered_once_whatever_its_case(services):

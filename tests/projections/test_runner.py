@@ -12,13 +12,6 @@ from projections.tables import positions
 from tests.factories import course_content, register
 
 
-@pytest.fixture
-def services(backend):
-    built = build_services(backend)
-    yield built
-    built.close()
-
-
 class Exploding:
     """A projection that fails in the middle of a batch, like a crash would."""
 

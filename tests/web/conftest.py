@@ -7,17 +7,9 @@ import re
 import pytest
 
 from lms import create_app
-from lms.services import build_services
 from tests.factories import PASSWORD, course_content, register
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def services(backend):
-    built = build_services(backend)
-    yield built
-    built.close()
 
 
 @pytest.fixture
