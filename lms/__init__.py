@@ -42,8 +42,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
 
 def _register_blueprints(app: Flask) -> None:
-    from lms.web import auth, learn
+    from lms.web import auth, catalog, learn
 
+    app.register_blueprint(catalog.blueprint)
     app.register_blueprint(learn.blueprint)
     app.register_blueprint(auth.blueprint)
 

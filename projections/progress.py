@@ -256,3 +256,15 @@ def course_roster(conn, course_id: UUID) -> list[RosterEntry]:
         )
         for r in conn.execute(statement).mappings()
     ]
+
+
+def next_step(modules, mine: Progress):
+    """The first slide not yet viewed, or the first quiz not yet passed: where to continue."""
+    for m in modules:
+        for s in m.slides:
+            done = (
+                mine.has_passed(m.slug, s.slug) if s.has_quiz else mine.has_viewed(m.slug, s.slug)
+            )
+            if not done:
+                return m.slug, s.slug
+    return None

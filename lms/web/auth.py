@@ -38,7 +38,7 @@ def login():
 @blueprint.post("/logout")
 def logout():
     session.clear()
-    return redirect(url_for("learn.home"), 303)
+    return redirect(url_for("catalog.home"), 303)
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -1,4 +1,4 @@
-"""Learner pages: catalog, course, slide reader with quizzes, module completion, dashboard."""
+"""Learning pages: enrolment, slide reader with quizzes, module completion, dashboard."""
 
 from __future__ import annotations
 
@@ -13,41 +13,6 @@ from lms.htmx import render
 from projections import catalog, outline, progress
 
 blueprint = Blueprint("learn", __name__)
-
-MAX_QUERY_LENGTH = 200
-
-
-@blueprint.get("/")
-def home():
-    with services().engine.connect() as conn:
-        courses = catalog.list_courses(conn)
-    return render("learn/home.html", courses=courses[:6], course_count=len(courses))
-
-
-@blueprint.get("/courses")
-def courses():
-    query = request.args.get("q", "")[:MAX_QUERY_LENGTH]
-    with services().engine.connect() as conn:
-        found = catalog.list_courses(conn, query)
-    return render("learn/catalog.html", "learn/_course_list.html", courses=found, query=query)
-
-
-@blueprint.get("/courses/<uuid:course_id>")
-def course(course_id: UUID):
-    person = current_person()
-    with services().engine.connect() as conn:
-        entry = catalog.get_course(conn, course_id) or abort(404)
-        mine = person and progress.progress_for(conn, person.person_id, course_id)
-        modules = outline.course_outline(
-            conn, course_id, mine.course_version if mine else entry.version
-        )
-    return render(
-        "learn/course.html",
-        course=entry,
-        modules=modules,
-        progress=mine,
-        next_step=mine and next_step(modules, mine),
-    )
 
 
 @blueprint.post("/courses/<uuid:course_id>/enrol")
@@ -64,9 +29,9 @@ def continue_course(course_id: UUID):
     mine = _my_progress(course_id)
     with services().engine.connect() as conn:
         modules = outline.course_outline(conn, course_id, mine.course_version)
-    module, slide = next_step(modules, mine) or (None, None)
+    module, slide = progress.next_step(modules, mine) or (None, None)
     if module is None:
-        return redirect(url_for("learn.course", course_id=course_id), 303)
+        return redirect(url_for("catalog.course", course_id=course_id), 303)
     return redirect(url_for("learn.slide", course_id=course_id, module=module, slide=slide), 303)
 
 
@@ -131,7 +96,7 @@ def module_done(course_id: UUID, module: str):
         course=entry,
         module=this,
         progress=mine,
-        next_step=next_step(modules, mine),
+        next_step=progress.next_step(modules, mine),
         modules=modules,
     )
 
@@ -155,18 +120,6 @@ def dashboard():
 # --- helpers ----------------------------------------------------------------------------
 
 
-def next_step(modules: list[outline.ModuleOutline], mine: progress.Progress):
-    """The first slide not yet viewed, or the first quiz not yet passed: where to continue."""
-    for m in modules:
-        for s in m.slides:
-            done = (
-                mine.has_passed(m.slug, s.slug) if s.has_quiz else mine.has_viewed(m.slug, s.slug)
-            )
-            if not done:
-                return m.slug, s.slug
-    return None
-
-
 def _my_progress(course_id: UUID) -> progress.Progress:
     with services().engine.connect() as conn:
         mine = progress.progress_for(conn, current_person().person_id, course_id)
@@ -184,7 +137,7 @@ class NotEnrolled(Exception):
 
 @blueprint.errorhandler(NotEnrolled)
 def _not_enrolled(error: NotEnrolled):
-    return redirect(url_for("learn.course", course_id=error.course_id, enrol="first"), 303)
+    return redirect(url_for("catalog.course", course_id=error.course_id, enrol="first"), 303)
 
 
 def _slide_page(course_id: UUID, version: int, module: str, slide: str) -> outline.SlidePage:
