@@ -14,6 +14,7 @@ from lms.eventstore import event_store_env
 from lms.settings import Settings
 from lms.vault import PersonalDataVault
 from projections.catalog import CatalogProjection
+from projections.history import HistoryProjection
 from projections.outline import OutlineProjection
 from projections.people import PeopleProjection
 from projections.progress import ProgressProjection
@@ -64,6 +65,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
             CatalogProjection(),
             OutlineProjection(),
             ProgressProjection(),
+            HistoryProjection(),
             PeopleProjection(vault),
         ],
     )

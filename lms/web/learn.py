@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from flask import Blueprint, abort, redirect, request, url_for
@@ -10,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from lms.access import current_person, login_required, services
 from lms.errors import BadInput
 from lms.htmx import render
-from projections import catalog, outline, progress
+from projections import catalog, history, outline, progress
 
 blueprint = Blueprint("learn", __name__)
 
@@ -112,12 +113,43 @@ def withdraw(course_id: UUID):
 @login_required
 def dashboard():
     with services().engine.connect() as conn:
-        mine = progress.progress_of_person(conn, current_person().person_id)
-        titles = {p.course_id: catalog.get_course(conn, p.course_id) for p in mine}
-    return render("learn/dashboard.html", enrolments=mine, courses=titles)
+        entries = [
+            _dashboard_entry(conn, p)
+            for p in progress.progress_of_person(conn, current_person().person_id)
+        ]
+    return render(
+        "learn/dashboard.html",
+        in_progress=[e for e in entries if e.progress.status == "active"],
+        completed=[e for e in entries if e.progress.status == "completed"],
+        withdrawn=[e for e in entries if e.progress.status == "withdrawn"],
+    )
+
+
+@blueprint.get("/record")
+@login_required
+def record():
+    with services().engine.connect() as conn:
+        entries = history.record_of(conn, current_person().person_id)
+    return render("learn/record.html", entries=entries)
 
 
 # --- helpers ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardEntry:
+    course: catalog.CatalogEntry
+    progress: progress.Progress
+    next_module: outline.ModuleOutline | None
+    next_slide: outline.SlideRef | None
+
+
+def _dashboard_entry(conn, mine: progress.Progress) -> DashboardEntry:
+    modules = outline.course_outline(conn, mine.course_id, mine.course_version)
+    module_slug, slide_slug = progress.next_step(modules, mine) or (None, None)
+    module = next((m for m in modules if m.slug == module_slug), None)
+    slide = module and next(s for s in module.slides if s.slug == slide_slug)
+    return DashboardEntry(catalog.get_course(conn, mine.course_id), mine, module, slide)
 
 
 def _my_progress(course_id: UUID) -> progress.Progress:
