@@ -43,7 +43,7 @@ def slide(course_id: UUID, module: str, slide: str):
     page = _slide_page(course_id, mine.course_version, module, slide)
     with services().engine.connect() as conn:
         entry = catalog.get_course(conn, course_id)
-    return render(
+    response = render(
         "learn/slide.html",
         "learn/_slide.html",
         course=entry,
@@ -51,6 +51,9 @@ def slide(course_id: UUID, module: str, slide: str):
         progress=mine,
         chosen=_chosen_answer(page),
     )
+    # After htmx followed a redirect here, the address bar should show this slide.
+    response.headers["HX-Push-Url"] = request.full_path.rstrip("?")
+    return response
 
 
 @blueprint.post("/courses/<uuid:course_id>/modules/<module>/slides/<slide>/viewed")
@@ -60,7 +63,7 @@ def slide_viewed(course_id: UUID, module: str, slide: str):
         services().app.view_slide(current_person().person_id, course_id, module, slide)
     )
     page = _slide_page(course_id, _my_progress(course_id).course_version, module, slide)
-    return redirect(_after(course_id, page), 303)
+    return _navigate(_after(course_id, page), swappable=page.next_slug is not None)
 
 
 @blueprint.post("/courses/<uuid:course_id>/modules/<module>/slides/<slide>/answer")
@@ -189,6 +192,14 @@ def _form_int(name: str, message) -> int:
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise BadInput(message)
     return int(raw)
+
+
+def _navigate(url: str, swappable: bool):
+    """Go on to `url`: htmx swaps the next slide in place, but leaves the reader for any
+    other page by a full navigation (HX-Redirect); without JavaScript, a plain redirect."""
+    if request.htmx and not swappable:
+        return "", 204, {"HX-Redirect": url}
+    return redirect(url, 303)
 
 
 def _after(course_id: UUID, page: outline.SlidePage) -> str:

@@ -183,3 +183,22 @@ def test_slides_carry_the_content_licence_and_attribution(client, learner, cours
     html = page(client, slide_url(course_id, "basics", "what"))
     assert "CC BY-SA 4.0" in html
     assert "Wiki Education" in html
+
+
+def test_with_htmx_the_next_slide_swaps_in_place_and_the_module_end_is_a_full_page(
+    client, learner, course_id
+):
+    post(client, f"/courses/{course_id}/enrol")
+    htmx = {"HX-Request": "true"}
+    response = post(
+        client,
+        slide_url(course_id, "basics", "what") + "/viewed",
+        headers=htmx,
+        follow_redirects=True,
+    )
+    assert "<html" not in response.get_data(as_text=True)
+    assert response.headers["HX-Push-Url"] == slide_url(course_id, "basics", "check")
+    post(client, slide_url(course_id, "basics", "check") + "/answer", {"answer": "2"})
+    last = post(client, slide_url(course_id, "basics", "check") + "/viewed", headers=htmx)
+    assert last.status_code == 204
+    assert last.headers["HX-Redirect"] == f"/courses/{course_id}/modules/basics/done"
