@@ -246,7 +246,21 @@ def _minutes(estimated_ttc: Any) -> int:
     return amount * 60 if match.group(3).lower().startswith("h") else amount
 
 
+# What each Wiki Education library teaches, in the names of the taxonomy (domain/skills.py).
+# Changing a library's skills changes its content: the next import publishes a new version.
+_LIBRARY_SKILLS = {
+    "instructors": ("Teaching with Wikipedia", "Wikipedia editing"),
+    "professional-development": ("Wikipedia editing",),
+    "students": ("Wikipedia editing", "Citing sources", "Translation"),
+    "wikidata-professional": ("Wikidata",),
+    "wikimedia-commons": ("Wikimedia Commons", "Open licensing"),
+}
+
+
 def _skills(library_slug: str) -> tuple[str, ...]:
+    if library_slug in _LIBRARY_SKILLS:
+        return _LIBRARY_SKILLS[library_slug]
+    # A library we have not curated yet: guess from its name.
     if "wikidata" in library_slug:
         return ("Wikidata",)
     if "commons" in library_slug:
