@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,11 +22,21 @@ from domain.errors import (
     CourseNotFoundError,
     CourseNotPublishedError,
     EnrolmentNotFoundError,
+    NotAllowedError,
     PersonNotFoundError,
     SlideNotFoundError,
     UsernameTakenError,
 )
-from domain.people import ROLES, Person, PersonalDataVault, Username, username_id_for
+from domain.people import (
+    RESET_LINK_LIFETIME,
+    Person,
+    PersonalDataVault,
+    Profile,
+    Username,
+    reset_token_digest,
+    roles_of,
+    username_id_for,
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,15 @@ class Recorded:
     id: UUID
     position: int | None
     events: tuple[tuple[int, object], ...] = ()
+
+
+@dataclass(frozen=True)
+class PasswordResetLink:
+    """A reset link just issued: the token is shown once to the admin and kept nowhere."""
+
+    recorded: Recorded
+    token: str
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -71,21 +91,28 @@ class Mafunzo(Application):
     # --- people -----------------------------------------------------------------------
 
     def register_person(
-        self, username: str, display_name: str, password_hash: str, roles=("learner",)
+        self,
+        username: str,
+        display_name: str,
+        password_hash: str,
+        roles=("learner",),
+        *,
+        email: str | None = None,
+        language: str = "en",
     ) -> Recorded:
-        """Register a person; their name and password hash are sealed under their own key."""
+        """Register a person; their names, email and password hash are sealed under their key."""
+        claim_id = username_id_for(username)
+        profile, roles = Profile.of(display_name, language, email), roles_of(roles)
         person_id = uuid4()
-        claim = Username(id=username_id_for(username), person_id=person_id)
-        profile = {
-            "username": username.strip(),
-            "display_name": display_name.strip(),
-            "password_hash": password_hash,
-        }
-        roles = tuple(r for r in ROLES if r in set(roles) | {"learner"})
-        person = Person(person_id, self.vault.seal(person_id, profile), roles, self.clock())
+        sealed = self.vault.seal(
+            person_id,
+            {"username": username.strip(), "password_hash": password_hash, **profile.as_dict()},
+        )
+        person = Person(person_id, sealed, roles, self.clock())
         try:
-            return self._save(person_id, person, claim)
+            return self._save(person_id, person, Username(id=claim_id, person_id=person_id))
         except ConcurrentChangeError:
+            self.vault.forget(person_id)  # the key sealed nothing that was kept
             raise UsernameTakenError(username) from None
 
     def person_id_for_username(self, username: str) -> UUID | None:
@@ -93,6 +120,57 @@ class Mafunzo(Application):
             return self.repository.get(username_id_for(username)).person_id
         except AggregateNotFoundError:
             return None
+
+    def change_profile(
+        self, person_id: UUID, display_name: str, language: str, email: str | None = None
+    ) -> Recorded:
+        """Replace display name, language and email; the username never changes."""
+        person = self._get_person(person_id)
+        profile = Profile.of(display_name, language, email)
+        person.change_profile(self.vault.seal(person_id, profile.as_dict()), self.clock())
+        return self._save(person_id, person)
+
+    def change_password(self, person_id: UUID, password_hash: str) -> Recorded:
+        """Seal a new password hash; open reset links stop working."""
+        person = self._get_person(person_id)
+        sealed = self.vault.seal(person_id, {"password_hash": password_hash})
+        person.change_password(sealed, self.clock())
+        return self._save(person_id, person)
+
+    def change_roles(self, person_id: UUID, roles, by: UUID) -> Recorded:
+        """An admin gives a person exactly these roles (learner always included)."""
+        self._check_is_admin(by)
+        person = self._get_person(person_id)
+        person.change_roles(roles, by, self.clock())
+        return self._save(person_id, person)
+
+    def issue_password_reset(self, person_id: UUID, by: UUID) -> PasswordResetLink:
+        """An admin opens a one-time reset link; the log keeps only the token's digest."""
+        self._check_is_admin(by)
+        person = self._get_person(person_id)
+        token, now = secrets.token_urlsafe(32), self.clock()
+        expires_at = now + RESET_LINK_LIFETIME
+        person.issue_password_reset(reset_token_digest(token), expires_at, by, now)
+        return PasswordResetLink(self._save(person_id, person), token, expires_at)
+
+    def reset_password(self, person_id: UUID, token: str, password_hash: str) -> Recorded:
+        """Use a reset link, once, before it expires, to set a new password."""
+        person = self._get_person(person_id)
+        sealed = self.vault.seal(person_id, {"password_hash": password_hash})
+        person.reset_password(sealed, reset_token_digest(token), self.clock())
+        return self._save(person_id, person)
+
+    def forget_person(self, person_id: UUID) -> Recorded:
+        """Record that the person is forgotten, then destroy their key (crypto-shredding).
+
+        The event comes first: should destroying the key fail, forgetting again records
+        nothing new and destroys it then.
+        """
+        person = self._get_person(person_id, forgotten_too=True)
+        person.forget(self.clock())
+        recorded = self._save(person_id, person)
+        self.vault.forget(person_id)
+        return recorded
 
     # --- courses ----------------------------------------------------------------------
 
@@ -171,9 +249,12 @@ class Mafunzo(Application):
     def _get_course(self, course_id: UUID) -> Course:
         try:
             # Courses are only read here, never changed, so the cached copy is safe to share.
-            return self.repository.get(course_id, deepcopy_from_cache=False)
+            course = self.repository.get(course_id, deepcopy_from_cache=False)
         except AggregateNotFoundError:
             raise CourseNotFoundError(course_id) from None
+        if not isinstance(course, Course):  # someone passed the id of something else
+            raise CourseNotFoundError(course_id)
+        return course
 
     def _get_enrolment(self, person_id: UUID, course_id: UUID) -> Enrolment:
         try:
@@ -182,10 +263,26 @@ class Mafunzo(Application):
             raise EnrolmentNotFoundError(course_id) from None
 
     def _check_person_exists(self, person_id: UUID) -> None:
+        self._get_person(person_id)
+
+    def _get_person(self, person_id: UUID, forgotten_too: bool = False) -> Person:
         try:
-            self.repository.get(person_id)
+            person = self.repository.get(person_id)
         except AggregateNotFoundError:
             raise PersonNotFoundError(person_id) from None
+        if not isinstance(person, Person):  # the id of a course, say
+            raise PersonNotFoundError(person_id)
+        if not forgotten_too:
+            person.check_not_forgotten()
+        return person
+
+    def _check_is_admin(self, by: UUID) -> None:
+        try:
+            actor = self._get_person(by)
+        except PersonNotFoundError:
+            raise NotAllowedError(by) from None
+        if "admin" not in actor.roles:
+            raise NotAllowedError(by)
 
     def _quiz(self, course_id: UUID, version: int, module: str, slide: str):
         part = self.course_version(course_id, version).module(module)

@@ -67,3 +67,55 @@ class InvalidUsernameError(DomainError):
 
 class ConcurrentChangeError(DomainError):
     """Someone changed the same thing at the same moment; trying again will work."""
+
+
+class InvalidDisplayNameError(DomainError):
+    """Display names are 1–80 characters after trimming, without control characters."""
+
+
+class InvalidEmailError(DomainError):
+    """An email address, when given, looks like name@example.org and is at most 254 characters."""
+
+
+class InvalidLanguageError(DomainError):
+    """The preferred language is not one this deployment offers."""
+
+
+class InvalidPasswordError(DomainError):
+    """Passwords are 10–200 characters."""
+
+
+class PasswordIsUsernameError(InvalidPasswordError):
+    """A password must not be the username."""
+
+
+class WrongPasswordError(DomainError):
+    """The password given to confirm an action does not match the account's."""
+
+
+class UnknownRoleError(DomainError):
+    """Roles are learner, mentor, organiser and admin."""
+
+
+class NotAllowedError(DomainError):
+    """The person acting lacks the role this command needs."""
+
+
+class OwnAdminRoleError(DomainError):
+    """An admin cannot take the admin role from themselves, so someone always holds it."""
+
+
+class PersonForgottenError(PersonNotFoundError):
+    """The person asked to be forgotten; nothing more can happen to their account."""
+
+
+class ResetLinkNotFoundError(NotFoundError):
+    """No password reset link has this token."""
+
+
+class ResetLinkUsedError(DomainError):
+    """The reset link was used already, or a newer link or a password change replaced it."""
+
+
+class ResetLinkExpiredError(DomainError):
+    """The reset link is older than its lifetime."""

@@ -1,11 +1,12 @@
-"""Who is asking: the signed-in person from the session, and the guard for signed-in pages."""
+"""Who is asking: the signed-in person from the session, and the guards for their pages."""
 
 from __future__ import annotations
 
+import hashlib
 from functools import wraps
 from uuid import UUID
 
-from flask import current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 
 from lms.services import Services
 from projections import people
@@ -26,15 +27,28 @@ def _person_from_session() -> people.PersonView | None:
     if not raw:
         return None
     with services().engine.connect() as conn:
-        found = people.person(conn, UUID(raw))
-    if found is None:
-        session.clear()  # the person was forgotten, or the database was replaced
-    return found
+        found = people.account(conn, UUID(raw))
+    stamp = session.get("stamp")
+    if found is None or (stamp is not None and stamp != _stamp(found.password_hash)):
+        # Forgotten, the database replaced, or the password changed since this session began.
+        # (Sessions signed before stamps existed carry none; they expire with their lifetime.)
+        session.clear()
+        return None
+    return found.person
 
 
-def sign_in(person_id: UUID) -> None:
+def sign_in(person_id: UUID, password_hash: str) -> None:
+    """A fresh session (against fixation) that ends when the password changes."""
     session.clear()
+    session.permanent = True
     session["person_id"] = str(person_id)
+    session["stamp"] = _stamp(password_hash)
+    g.pop("person", None)
+
+
+def _stamp(password_hash: str) -> str:
+    # The session cookie is signed, not encrypted: it carries a digest, never the hash.
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 def login_required(view):
@@ -45,3 +59,19 @@ def login_required(view):
         return view(*args, **kwargs)
 
     return guarded
+
+
+def role_required(role: str):
+    """Signed-in people with `role` only; others get 403 (the commands check again)."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        def guarded(*args, **kwargs):
+            if role not in current_person().roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate

@@ -11,6 +11,43 @@ from domain import errors as domain
 
 # Most specific first: the first matching class decides.
 DOMAIN_ANSWERS = (
+    # accounts
+    (
+        domain.ResetLinkNotFoundError,
+        404,
+        _l("This password reset link is not valid. Ask an admin for a new one."),
+    ),
+    (
+        domain.ResetLinkUsedError,
+        410,
+        _l("This password reset link was used already or replaced. Ask an admin for a new one."),
+    ),
+    (
+        domain.ResetLinkExpiredError,
+        410,
+        _l("This password reset link has expired. Ask an admin for a new one."),
+    ),
+    (
+        domain.InvalidDisplayNameError,
+        400,
+        _l("Display names are 1 to 80 characters, without line breaks or control characters."),
+    ),
+    (
+        domain.InvalidEmailError,
+        400,
+        _l("Please give an email address like name@example.org, or leave the field empty."),
+    ),
+    (domain.InvalidLanguageError, 400, _l("Please choose one of the languages offered.")),
+    (domain.PasswordIsUsernameError, 400, _l("Your password must not be your username.")),
+    (domain.InvalidPasswordError, 400, _l("Passwords are 10 to 200 characters long.")),
+    (domain.WrongPasswordError, 400, _l("Your current password is not right.")),
+    (domain.UnknownRoleError, 400, _l("Please choose roles from the list.")),
+    (domain.NotAllowedError, 403, _l("You are not allowed to do that.")),
+    (
+        domain.OwnAdminRoleError,
+        409,
+        _l("You cannot take away your own admin role. Ask another admin to do it."),
+    ),
     (domain.CourseNotFoundError, 404, _l("There is no such course.")),
     (domain.CourseModuleNotFoundError, 404, _l("This course has no such module.")),
     (domain.SlideNotFoundError, 404, _l("This module has no such slide.")),
@@ -44,6 +81,7 @@ HTTP_MESSAGES = {
     404: _l("There is nothing here."),
     405: _l("That action is not possible on this page."),
     413: _l("What you sent is too large."),
+    429: _l("Too many attempts. Please wait a while and try again."),
 }
 
 

@@ -1,7 +1,10 @@
-"""Language choice for every request: ?lang=, then the session, then Accept-Language."""
+"""Language choice for every request: the signed-in person's, then ?lang= or the session's,
+then Accept-Language."""
 
 from flask import Flask, request, session
 from flask_babel import Babel, get_locale
+
+from lms.access import current_person
 
 SUPPORTED_LANGUAGES = ("en",)
 RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
@@ -11,6 +14,9 @@ def select_locale() -> str:
     chosen = request.args.get("lang")
     if chosen in SUPPORTED_LANGUAGES:
         session["lang"] = chosen
+    person = current_person()
+    if person is not None and person.language in SUPPORTED_LANGUAGES:
+        return person.language
     if session.get("lang") in SUPPORTED_LANGUAGES:
         return session["lang"]
     return request.accept_languages.best_match(SUPPORTED_LANGUAGES) or "en"

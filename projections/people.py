@@ -1,11 +1,24 @@
-"""People read model: usernames, display names and roles, unsealed from the log."""
+"""People read model: accounts unsealed from the log, and the password reset links issued."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, DateTime, String, Table, Text, Uuid, select
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    String,
+    Table,
+    Text,
+    Uuid,
+    or_,
+    select,
+)
 
 from domain.errors import InvalidUsernameError
 from domain.people import Person, PersonalDataVault, normalise_username
@@ -18,9 +31,24 @@ people = Table(
     Column("username", String(40), nullable=False, unique=True),
     Column("display_name", Text, nullable=False),
     Column("password_hash", Text, nullable=False),
+    Column("email", Text, nullable=True),
+    Column("language", String(35), nullable=False),
     Column("roles", JSON, nullable=False),
     Column("registered_at", DateTime(timezone=True), nullable=False),
 )
+
+# One row per link ever issued, so a page can tell a used link from a mistyped one.
+password_resets = Table(
+    "password_resets",
+    metadata,
+    Column("token_digest", String(64), primary_key=True),
+    Column("person_id", Uuid, nullable=False, index=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("spent", Boolean, nullable=False),
+)
+
+_SEALED = (Person.Registered, Person.ProfileChanged, Person.PasswordChanged, Person.PasswordReset)
+_RELEVANT = (*_SEALED, Person.RolesChanged, Person.PasswordResetIssued, Person.Forgotten)
 
 
 @dataclass(frozen=True)
@@ -29,37 +57,128 @@ class PersonView:
     username: str
     display_name: str
     roles: tuple[str, ...]
+    language: str
+    email: str | None
 
 
 @dataclass(frozen=True)
-class Account(PersonView):
+class Account:
+    """A person with what signing in checks; only the sign-in and account pages need it."""
+
+    person: PersonView
     password_hash: str
 
 
+@dataclass(frozen=True)
+class ResetLink:
+    person_id: UUID
+    username: str
+    expires_at: datetime
+    spent: bool
+
+
 class PeopleProjection:
+    """Unseals each batch's personal data with the vault; the forgotten leave no row."""
+
     name = "people"
-    tables = (people,)
+    tables = (people, password_resets)
 
     def __init__(self, vault: PersonalDataVault):
         self.vault = vault
 
     def project(self, events, conn) -> None:
-        relevant = [e for e in events if isinstance(e, Person.Registered | Person.RolesChanged)]
-        rows = load_rows(conn, people, "person_id", (e.originator_id for e in relevant))
-        profiles = self.vault.unseal_all(
-            {
-                e.originator_id: e.sealed_profile
-                for e in relevant
-                if isinstance(e, Person.Registered)
-            }
+        relevant = [e for e in events if isinstance(e, _RELEVANT)]
+        if not relevant:
+            return
+        ids = {e.originator_id for e in relevant}
+        batch = _Batch(
+            load_rows(conn, people, "person_id", ids),
+            _reset_rows(conn, ids),
+            self._unseal(relevant),
         )
-        # A forgotten person is absent from `profiles`, and so from the rows: nothing to show.
-        for e in relevant:
-            if isinstance(e, Person.Registered) and e.originator_id in profiles:
-                rows[e.originator_id] = _registered(e, profiles[e.originator_id])
-            elif isinstance(e, Person.RolesChanged) and e.originator_id in rows:
-                rows[e.originator_id] = {**rows[e.originator_id], "roles": list(e.roles)}
-        replace_rows(conn, people, "person_id", list(rows.values()))
+        for index, e in enumerate(relevant):
+            batch.apply(index, e)
+        batch.write(conn, ids)
+
+    def _unseal(self, events) -> dict[int, dict]:
+        """Each sealed event's data by its index in `events`. The vault opens one sealed value
+        per person per call, so a person's second change in a batch goes in a second call."""
+        rounds: list[dict[UUID, tuple[int, str]]] = []
+        seen: Counter[UUID] = Counter()
+        for index, e in enumerate(events):
+            if isinstance(e, _SEALED):
+                n = seen[e.originator_id]
+                seen[e.originator_id] += 1
+                if n == len(rounds):
+                    rounds.append({})
+                rounds[n][e.originator_id] = (index, _sealed(e))
+        opened: dict[int, dict] = {}
+        for sealed in rounds:
+            data = self.vault.unseal_all({p: token for p, (_, token) in sealed.items()})
+            opened.update({sealed[p][0]: found for p, found in data.items()})
+        return opened
+
+
+def _sealed(e) -> str:
+    return e.sealed_profile if hasattr(e, "sealed_profile") else e.sealed_password
+
+
+class _Batch:
+    """The rows of the people a batch concerns, changed event by event, then written once."""
+
+    def __init__(self, rows: dict, resets: dict, opened: dict[int, dict]):
+        self.rows, self.resets, self.opened = rows, resets, opened
+        self.forgotten: set[UUID] = set()
+
+    def apply(self, index: int, e) -> None:
+        person_id, data = e.originator_id, self.opened.get(index)
+        if isinstance(e, Person.Registered):
+            if data is not None:  # absent when the person's key was destroyed: forgotten
+                self.rows[person_id] = _registered(e, data)
+        elif isinstance(e, Person.PasswordResetIssued):
+            self._spend_links(person_id)
+            self.resets[e.token_digest] = {
+                "token_digest": e.token_digest,
+                "person_id": person_id,
+                "expires_at": e.expires_at,
+                "spent": False,
+            }
+        elif isinstance(e, Person.Forgotten):
+            self.rows.pop(person_id, None)
+            self.resets = {d: r for d, r in self.resets.items() if r["person_id"] != person_id}
+            self.forgotten.add(person_id)
+        elif person_id in self.rows:
+            self._change(self.rows[person_id], e, data)
+
+    def _change(self, row: dict, e, data: dict | None) -> None:
+        if isinstance(e, Person.RolesChanged):
+            row["roles"] = list(e.roles)
+        elif isinstance(e, Person.ProfileChanged) and data is not None:
+            row.update((k, data[k]) for k in ("display_name", "language", "email"))
+        elif isinstance(e, Person.PasswordChanged | Person.PasswordReset):
+            self._spend_links(e.originator_id)
+            if data is not None:
+                row["password_hash"] = data["password_hash"]
+
+    def _spend_links(self, person_id: UUID) -> None:
+        for row in self.resets.values():
+            if row["person_id"] == person_id:
+                row["spent"] = True
+
+    def write(self, conn, ids: set[UUID]) -> None:
+        if self.forgotten:
+            conn.execute(people.delete().where(people.c.person_id.in_(self.forgotten)))
+        replace_rows(conn, people, "person_id", list(self.rows.values()))
+        conn.execute(password_resets.delete().where(password_resets.c.person_id.in_(ids)))
+        if self.resets:
+            conn.execute(password_resets.insert(), list(self.resets.values()))
+
+
+def _reset_rows(conn, ids: set[UUID]) -> dict[str, dict]:
+    found = conn.execute(
+        password_resets.select().where(password_resets.c.person_id.in_(ids))
+    ).mappings()
+    return {row["token_digest"]: dict(row) for row in found}
 
 
 def _registered(e, profile: dict) -> dict:
@@ -68,18 +187,35 @@ def _registered(e, profile: dict) -> dict:
         "username": normalise_username(profile["username"]),
         "display_name": profile["display_name"],
         "password_hash": profile["password_hash"],
+        "email": profile.get("email"),
+        "language": profile.get("language", "en"),  # accounts from before languages were asked
         "roles": list(e.roles),
         "registered_at": e.at,
     }
 
 
+# --- queries --------------------------------------------------------------------------------
+
+
 def _view(row) -> PersonView:
-    return PersonView(row["person_id"], row["username"], row["display_name"], tuple(row["roles"]))
+    return PersonView(
+        row["person_id"],
+        row["username"],
+        row["display_name"],
+        tuple(row["roles"]),
+        row["language"],
+        row["email"],
+    )
 
 
 def person(conn, person_id: UUID) -> PersonView | None:
+    found = account(conn, person_id)
+    return found.person if found else None
+
+
+def account(conn, person_id: UUID) -> Account | None:
     row = conn.execute(select(people).where(people.c.person_id == person_id)).mappings().first()
-    return _view(row) if row else None
+    return Account(_view(row), row["password_hash"]) if row else None
 
 
 def account_for_username(conn, username: str) -> Account | None:
@@ -88,12 +224,36 @@ def account_for_username(conn, username: str) -> Account | None:
     except InvalidUsernameError:
         return None
     row = conn.execute(select(people).where(people.c.username == key)).mappings().first()
+    return Account(_view(row), row["password_hash"]) if row else None
+
+
+def search_people(conn, query: str = "", limit: int = 100) -> list[PersonView]:
+    """People whose username or display name contains `query` (any case), by username."""
+    statement = select(people).order_by(people.c.username).limit(limit)
+    # No name holds control characters, and PostgreSQL refuses a NUL in any string.
+    query = "".join(c for c in query if c.isprintable()).strip()
+    if query:
+        statement = statement.where(
+            or_(
+                people.c.username.icontains(query, autoescape=True),
+                people.c.display_name.icontains(query, autoescape=True),
+            )
+        )
+    return [_view(row) for row in conn.execute(statement).mappings()]
+
+
+def reset_link(conn, token_digest: str) -> ResetLink | None:
+    """The link with this digest, if its person is still here to use it."""
+    row = conn.execute(
+        select(password_resets, people.c.username)
+        .join(people, people.c.person_id == password_resets.c.person_id)
+        .where(password_resets.c.token_digest == token_digest)
+    ).first()
     if row is None:
         return None
-    return Account(
-        row["person_id"],
-        row["username"],
-        row["display_name"],
-        tuple(row["roles"]),
-        row["password_hash"],
-    )
+    return ResetLink(row.person_id, row.username, _aware(row.expires_at), row.spent)
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite keeps no offset; every time we store is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -65,3 +65,36 @@ def register(services, username: str | None = None, roles=("learner",)):
         services.app.register_person(username, username.title(), _HASH, roles)
     )
     return recorded.id, username
+
+
+def course_variant(
+    title: str,
+    *,
+    description: str = "Learn SPARQL step by step",
+    skills: tuple[str, ...] = ("Wikidata",),
+    language: str = "en",
+    minutes: tuple[int, int] = (10, 5),
+) -> CourseContent:
+    """Like `course_content()`, with its own title, description, skills, language and length."""
+    from dataclasses import replace  # appended helper: keeps the imports above as they were
+
+    base = course_content(title=title)
+    modules = tuple(
+        replace(module, estimated_minutes=n)
+        for module, n in zip(base.modules, minutes, strict=True)
+    )
+    return replace(base, description=description, skills=skills, language=language, modules=modules)
+
+
+class Clock:
+    """A clock a test moves by hand: expiry and time windows without sleeping. Pass it to
+    `build_services(settings, clock=...)`; the app and the login throttle both read it."""
+
+    def __init__(self, start):
+        self.now = start
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, delta) -> None:
+        self.now += delta

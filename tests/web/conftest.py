@@ -46,3 +46,17 @@ def learner(services, client):
     person_id, username = register(services)
     login_as(client, username)
     return person_id
+
+
+@pytest.fixture
+def world(app, services):
+    """Two learners (one with progress of their own), an admin and two courses: the ground
+    the hostile-input and authorisation tests attack (tests/web/hostile.py)."""
+    from flask import request_started
+
+    from tests.web.hostile import build_world, record_dispatches
+
+    built = build_world(app, services)
+    receiver = record_dispatches(built)
+    yield built
+    request_started.disconnect(receiver, app)
