@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
-from lms import errors, i18n, security
+from lms import assets, errors, i18n, ratelimit, security
 from lms.access import current_person
 from lms.services import Services, build_services
 from lms.settings import Settings, settings_from_environment
@@ -23,8 +24,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder="static")
     app.config.update(
         SECRET_KEY=settings.secret_key or _instance_secret(settings.instance_dir),
+        SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=timedelta(days=14),
         MAX_CONTENT_LENGTH=1024 * 1024,
         SEND_FILE_MAX_AGE_DEFAULT=365 * 24 * 3600,
         WTF_CSRF_TIME_LIMIT=None,
@@ -35,18 +38,22 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     Htmx(app)
     i18n.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
+    ratelimit.init_app(app)
     _register_blueprints(app)
     app.context_processor(lambda: {"current_person": current_person()})
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
-    from lms.web import auth, catalog, learn
+    from lms.web import account, admin, auth, catalog, learn
 
     app.register_blueprint(catalog.blueprint)
     app.register_blueprint(learn.blueprint)
     app.register_blueprint(auth.blueprint)
+    app.register_blueprint(account.blueprint)
+    app.register_blueprint(admin.blueprint)
 
 
 def _instance_secret(instance_dir: Path) -> str:

@@ -176,6 +176,8 @@ def _not_enrolled(error: NotEnrolled):
 
 
 def _slide_page(course_id: UUID, version: int, module: str, slide: str) -> outline.SlidePage:
+    if "\x00" in module + slide:  # no slug holds NUL, and PostgreSQL refuses it in a query
+        abort(404)
     with services().engine.connect() as conn:
         return outline.slide_page(conn, course_id, version, module, slide) or abort(404)
 
