@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, Integer, String, Table, Text, Uuid, select
+from sqlalchemy import JSON, Column, Integer, String, Table, Text, Uuid, cast, func, select
 
 from domain.content import Quiz
 from domain.courses import Course
@@ -110,42 +111,48 @@ def _slide_row(module_slug: str, slide: dict, position: int) -> dict:
     }
 
 
+# Published versions never change, so their outlines are kept per database (engine) for good.
+_outlines: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def course_outline(conn, course_id: UUID, version: int) -> list[ModuleOutline]:
-    key = (outline_modules.c.course_id == course_id) & (outline_modules.c.version == version)
-    modules = (
-        conn.execute(select(outline_modules).where(key).order_by(outline_modules.c.position))
-        .mappings()
-        .all()
-    )
-    slides = (
-        conn.execute(
-            select(
-                outline_slides.c.module_slug,
-                outline_slides.c.slug,
-                outline_slides.c.title,
-                outline_slides.c.quiz,
-            )
-            .where(
-                (outline_slides.c.course_id == course_id) & (outline_slides.c.version == version)
-            )
-            .order_by(outline_slides.c.position)
+    cache = _outlines.setdefault(conn.engine, {})
+    if (course_id, version) not in cache:
+        found = _read_outline(conn, course_id, version)
+        if not found:  # not projected yet: ask again next time
+            return found
+        cache[(course_id, version)] = found
+    return cache[(course_id, version)]
+
+
+def _read_outline(conn, course_id: UUID, version: int) -> list[ModuleOutline]:
+    modules = conn.execute(
+        select(
+            outline_modules.c.slug,
+            outline_modules.c.title,
+            outline_modules.c.description,
+            outline_modules.c.estimated_minutes,
         )
-        .mappings()
-        .all()
-    )
+        .where((outline_modules.c.course_id == course_id) & (outline_modules.c.version == version))
+        .order_by(outline_modules.c.position)
+    ).all()
+    slides = conn.execute(
+        select(
+            outline_slides.c.module_slug,
+            outline_slides.c.slug,
+            outline_slides.c.title,
+            # A slide without a quiz holds JSON null: compare text rather than decode each quiz.
+            func.coalesce(cast(outline_slides.c.quiz, Text), "null") != "null",
+        )
+        .where((outline_slides.c.course_id == course_id) & (outline_slides.c.version == version))
+        .order_by(outline_slides.c.position)
+    ).all()
+    by_module: dict[str, list[SlideRef]] = {}
+    for module_slug, slug, title, has_quiz in slides:
+        by_module.setdefault(module_slug, []).append(SlideRef(slug, title, bool(has_quiz)))
     return [
-        ModuleOutline(
-            m["slug"],
-            m["title"],
-            m["description"],
-            m["estimated_minutes"],
-            tuple(
-                SlideRef(s["slug"], s["title"], s["quiz"] is not None)
-                for s in slides
-                if s["module_slug"] == m["slug"]
-            ),
-        )
-        for m in modules
+        ModuleOutline(slug, title, description, minutes, tuple(by_module.get(slug, ())))
+        for slug, title, description, minutes in modules
     ]
 
 

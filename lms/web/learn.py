@@ -148,6 +148,8 @@ class DashboardEntry:
 
 
 def _dashboard_entry(conn, mine: progress.Progress) -> DashboardEntry:
+    if mine.status != "active":  # only courses in progress show a next step
+        return DashboardEntry(catalog.get_course(conn, mine.course_id), mine, None, None)
     modules = outline.course_outline(conn, mine.course_id, mine.course_version)
     module_slug, slide_slug = progress.next_step(modules, mine) or (None, None)
     module = next((m for m in modules if m.slug == module_slug), None)
