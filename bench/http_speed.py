@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+from common import POSTGRES_URL, ROOT, postgres_answers, short_location
 from psycopg import sql
 
 from domain.courses import course_id_for
@@ -34,8 +35,6 @@ from lms.demo import DEMO_COURSE, load_demo
 from lms.services import build_services
 from lms.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
-POSTGRES_URL = os.environ.get("LMS_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 HOST = "127.0.0.1"
 
@@ -698,7 +697,7 @@ def profile(args: argparse.Namespace) -> None:
     ours, library, runtime = [], [], []
     venv = str(ROOT / ".venv")
     for (filename, line, name), (_, calls, tottime, cumtime, _) in stats.stats.items():
-        entry = (cumtime, tottime, calls, _short(filename, line, name))
+        entry = (cumtime, tottime, calls, short_location(filename, line, name))
         if filename.startswith(str(ROOT)) and not filename.startswith(venv):
             if not filename.endswith("http_speed.py"):
                 ours.append(entry)
@@ -764,28 +763,7 @@ def _median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
 
 
-def _short(filename: str, line: int, name: str) -> str:
-    if filename == "~":
-        return name
-    marker = "site-packages/"
-    if marker in filename:
-        filename = filename.split(marker, 1)[1]
-    elif filename.startswith(str(ROOT)):
-        filename = os.path.relpath(filename, ROOT)
-    else:
-        filename = "/".join(Path(filename).parts[-2:])
-    return f"{filename}:{line}({name})"
-
-
 # --- main -----------------------------------------------------------------------------------
-
-
-def postgres_answers() -> bool:
-    try:
-        with psycopg.connect(POSTGRES_URL, connect_timeout=3):
-            return True
-    except psycopg.OperationalError:
-        return False
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

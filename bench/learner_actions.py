@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 import psycopg
+from common import POSTGRES_URL, ROOT, postgres_answers, short_location
 from psycopg import sql
 
 from domain.content import Answer, CourseContent, Module, Quiz, Slide
@@ -36,9 +37,6 @@ from domain.courses import course_id_for
 from domain.enrolments import enrolment_id_for
 from lms.services import Services, build_services
 from lms.settings import Settings
-
-ROOT = Path(__file__).resolve().parent.parent
-POSTGRES_URL = os.environ.get("LMS_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 TARGET_MEDIAN_MS = 2.0  # one learner action committed + projected, SQLite, median
 TARGET_RAW_FRACTION = 1 / 3  # of the raw single-row transaction rate
@@ -748,7 +746,7 @@ def profile(args: argparse.Namespace) -> None:
     ours, library, runtime = [], [], []
     venv = str(ROOT / ".venv")
     for (filename, line, name), (_, calls, tottime, cumtime, _) in stats.stats.items():
-        entry = (cumtime, tottime, calls, _short(filename, line, name))
+        entry = (cumtime, tottime, calls, short_location(filename, line, name))
         if filename.startswith(str(ROOT)) and not filename.startswith(venv):
             if not filename.endswith("learner_actions.py"):
                 ours.append(entry)
@@ -769,28 +767,7 @@ def profile(args: argparse.Namespace) -> None:
             )
 
 
-def _short(filename: str, line: int, name: str) -> str:
-    if filename == "~":
-        return name
-    marker = "site-packages/"
-    if marker in filename:
-        filename = filename.split(marker, 1)[1]
-    elif filename.startswith(str(ROOT)):
-        filename = os.path.relpath(filename, ROOT)
-    else:
-        filename = "/".join(Path(filename).parts[-2:])
-    return f"{filename}:{line}({name})"
-
-
 # --- main ---------------------------------------------------------------------------------
-
-
-def postgres_answers() -> bool:
-    try:
-        with psycopg.connect(POSTGRES_URL, connect_timeout=3):
-            return True
-    except psycopg.OperationalError:
-        return False
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -28,7 +28,6 @@ import re
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,12 +38,11 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import brotli
-import waitress
-from waitress import wasyncore
 
 from domain.courses import course_id_for
 from lms import create_app
 from lms.demo import DEMO_COURSE, default_corpus, load_demo
+from lms.loopback import serving
 from lms.services import build_services
 from lms.settings import Settings
 
@@ -254,31 +252,6 @@ def measure_all(client: Client, services, username: str, password: str) -> list[
 
 
 # --- the app on a free port -----------------------------------------------------------------
-
-
-@contextmanager
-def serving(app) -> Iterator[int]:
-    """Serve `app` with waitress on a free loopback port in a thread; yields the port.
-
-    The thread runs waitress's loop one poll at a time, so stopping is a flag and a join, not
-    closing sockets under a running select() (which ends the thread with EBADF)."""
-    sockets: dict = {}
-    server = waitress.create_server(app, map=sockets, host="127.0.0.1", port=0, threads=4)
-    stopping = threading.Event()
-
-    def run() -> None:
-        while not stopping.is_set():
-            wasyncore.loop(timeout=0.05, map=sockets, count=1)
-
-    thread = threading.Thread(target=run, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield server.effective_port
-    finally:
-        stopping.set()
-        thread.join(timeout=5)
-        server.task_dispatcher.shutdown()
-        wasyncore.close_all(sockets)
 
 
 @contextmanager

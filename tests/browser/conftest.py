@@ -23,20 +23,18 @@ import os
 import re
 import shutil
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager, suppress
+from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import waitress
-from waitress import wasyncore
 
 from domain.content import CourseContent
 from domain.courses import course_id_for
 from lms import create_app
 from lms.demo import DEMO_COURSE, default_corpus, load_demo
+from lms.loopback import serving
 from lms.services import Services, build_services
 from lms.settings import Settings
 
@@ -107,31 +105,6 @@ class LiveServer:
 
     def course(self, slug: str = DEMO_COURSE) -> CourseContent:
         return self.services.app.course_version(course_id_for(slug), None)
-
-
-@contextmanager
-def serving(app) -> Iterator[int]:
-    """Serve `app` with waitress on a free loopback port in a thread; yields the port.
-
-    The thread runs waitress's loop one poll at a time, so stopping is a flag and a join, not
-    closing sockets under a running select() (which ends the thread with EBADF)."""
-    sockets: dict = {}
-    server = waitress.create_server(app, map=sockets, host="127.0.0.1", port=0, threads=4)
-    stopping = threading.Event()
-
-    def run() -> None:
-        while not stopping.is_set():
-            wasyncore.loop(timeout=0.05, map=sockets, count=1)
-
-    thread = threading.Thread(target=run, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield server.effective_port
-    finally:
-        stopping.set()
-        thread.join(timeout=5)
-        server.task_dispatcher.shutdown()
-        wasyncore.close_all(sockets)
 
 
 @pytest.fixture

@@ -3,32 +3,19 @@ guessing), changing one's profile and password, and being forgotten."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
 
 from lms import create_app
 from lms.eventstore import verify_log
-from lms.services import build_services
 from projections.tables import metadata
-from tests.factories import PASSWORD, Clock, register, unique
+from tests.factories import PASSWORD, register, unique
+from tests.web.clocked import clock, services  # noqa: F401 - fixtures on a moved clock
 from tests.web.conftest import login_as, post
 
 NEW_PASSWORD = "a much longer passphrase"
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 5, 3, 18, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def services(backend, clock):
-    """The app's services on a clock the test moves by hand (the throttle reads it too)."""
-    built = build_services(backend, clock=clock)
-    yield built
-    built.close()
 
 
 def registration(**changes) -> dict:

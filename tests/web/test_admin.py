@@ -5,30 +5,17 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
-from lms.services import build_services
 from projections.people import person
-from tests.factories import PASSWORD, Clock, register, unique
+from tests.factories import PASSWORD, register, unique
+from tests.web.clocked import clock, services  # noqa: F401 - fixtures on a moved clock
 from tests.web.conftest import login_as, post
 
 NEW_PASSWORD = "a much longer passphrase"
 RESET_LINK = re.compile(r"https?://[^/<\s]+(/reset/[A-Za-z0-9_-]+)")
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 5, 3, 18, 0, tzinfo=UTC))
-
-
-@pytest.fixture
-def services(backend, clock):
-    """The app's services on a clock the test moves by hand, for the links' expiry."""
-    built = build_services(backend, clock=clock)
-    yield built
-    built.close()
 
 
 @pytest.fixture

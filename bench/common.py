@@ -1,0 +1,33 @@
+"""What the benches share: where the repository is, the PostgreSQL they use, profile labels."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get("LMS_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def short_location(filename: str, line: int, name: str) -> str:
+    """A profile entry's place, short enough for a table: package-relative or repo-relative."""
+    if filename == "~":
+        return name
+    marker = "site-packages/"
+    if marker in filename:
+        filename = filename.split(marker, 1)[1]
+    elif filename.startswith(str(ROOT)):
+        filename = os.path.relpath(filename, ROOT)
+    else:
+        filename = "/".join(Path(filename).parts[-2:])
+    return f"{filename}:{line}({name})"
+
+
+def postgres_answers() -> bool:
+    try:
+        with psycopg.connect(POSTGRES_URL, connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
