@@ -19,8 +19,9 @@ blueprint = Blueprint("learn", __name__)
 @blueprint.post("/courses/<uuid:course_id>/enrol")
 @login_required
 def enrol(course_id: UUID):
-    recorded = services().app.enrol(current_person().person_id, course_id)
-    services().caught_up(recorded)
+    services().caught_up(services().app.enrol(current_person().person_id, course_id))
+    if request.htmx:  # the course page updates in place: progress and a way in
+        return _enrolment_partial(course_id)
     return redirect(url_for("learn.continue_course", course_id=course_id), 303)
 
 
@@ -155,6 +156,19 @@ def _dashboard_entry(conn, mine: progress.Progress) -> DashboardEntry:
     module = next((m for m in modules if m.slug == module_slug), None)
     slide = module and next(s for s in module.slides if s.slug == slide_slug)
     return DashboardEntry(catalog.get_course(conn, mine.course_id), mine, module, slide)
+
+
+def _enrolment_partial(course_id: UUID):
+    mine = _my_progress(course_id)
+    with services().engine.connect() as conn:
+        entry = catalog.get_course(conn, course_id)
+        modules = outline.course_outline(conn, course_id, mine.course_version)
+    return render(
+        "learn/_enrolment.html",
+        course=entry,
+        progress=mine,
+        next_step=progress.next_step(modules, mine),
+    )
 
 
 def _my_progress(course_id: UUID) -> progress.Progress:

@@ -281,7 +281,7 @@ def test_a_course_page_shows_times_skills_language_licence_and_attribution(clien
     assert "<dt>Licence</dt> <dd>CC BY-SA 4.0</dd>" in html
     assert "Content: Wiki Education, Wiki Education Dashboard training library." in html
     assert 'rel="license"' in html and "Original source" in html
-    assert "Enrol and start" in html
+    assert "Sign in to enrol" in html
 
 
 def test_a_course_page_names_the_language_and_writes_long_times_in_hours(client, shelf):
@@ -292,7 +292,9 @@ def test_a_course_page_names_the_language_and_writes_long_times_in_hours(client,
     assert "<dd>about 2 h 30 min</dd>" in html
 
 
-def test_an_enrolled_learner_is_offered_to_continue(client, learner, shelf):
+def test_an_enrolled_learner_is_offered_to_start_and_then_to_continue(client, learner, shelf):
     post(client, f"/courses/{shelf['sparql']}/enrol")
     html = page(client, f"/courses/{shelf['sparql']}")
-    assert "Continue where you left off" in html and "Enrol and start" not in html
+    assert "Start the course" in html and "Enrol and start" not in html
+    post(client, client.get(f"/courses/{shelf['sparql']}/continue").location + "/viewed")
+    assert "Continue where you left off" in page(client, f"/courses/{shelf['sparql']}")

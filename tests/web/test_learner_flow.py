@@ -28,7 +28,32 @@ def test_a_course_page_shows_the_outline_and_the_attribution(client, course_id):
     html = page(client, f"/courses/{course_id}")
     assert "What a query is" in html and "Going further" in html
     assert "Wiki Education" in html and "CC BY-SA 4.0" in html
-    assert "Enrol and start" in html
+    assert "Sign in to enrol" in html
+
+
+def test_signing_in_to_enrol_comes_back_to_the_course(client, services, course_id):
+    from tests.factories import PASSWORD, register
+
+    _, username = register(services)
+    sign_in = client.get(f"/courses/{course_id}").get_data(as_text=True)
+    assert f"/login?next=/courses/{course_id}" in sign_in
+    response = post(
+        client,
+        f"/login?next=/courses/{course_id}",
+        {"username": username, "password": PASSWORD, "next": f"/courses/{course_id}"},
+    )
+    assert response.location.endswith(f"/courses/{course_id}")
+    assert "Enrol and start" in page(client, f"/courses/{course_id}")
+
+
+def test_with_htmx_enrolling_updates_the_course_page_in_place(client, learner, course_id):
+    response = post(client, f"/courses/{course_id}/enrol", headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'id="enrolment"' in html
+    assert "0% done" in html
+    assert "Start the course" in html
 
 
 def test_the_whole_learner_flow_from_enrolment_to_a_completed_course(
