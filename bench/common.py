@@ -31,3 +31,20 @@ def postgres_answers() -> bool:
             return True
     except psycopg.OperationalError:
         return False
+
+
+def split_profile(stats, own_script: str) -> tuple[list, list, list]:
+    """cProfile entries as (cumtime, tottime, calls, place), split into our code (without the
+    bench script itself), library code and the Python runtime."""
+    ours, library, runtime = [], [], []
+    venv = str(ROOT / ".venv")
+    for (filename, line, name), (_, calls, tottime, cumtime, _) in stats.stats.items():
+        entry = (cumtime, tottime, calls, short_location(filename, line, name))
+        if filename.startswith(str(ROOT)) and not filename.startswith(venv):
+            if not filename.endswith(own_script):
+                ours.append(entry)
+        elif "site-packages" in filename:
+            library.append(entry)
+        else:
+            runtime.append(entry)
+    return ours, library, runtime

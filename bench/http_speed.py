@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
-from common import POSTGRES_URL, ROOT, postgres_answers, short_location
+from common import POSTGRES_URL, ROOT, postgres_answers, split_profile
 from psycopg import sql
 
 from domain.courses import course_id_for
@@ -694,17 +694,7 @@ def profile(args: argparse.Namespace) -> None:
         f"\n== cProfile: {n} x GET {page.path} ({page.label}), "
         f"{total / n * 1e3:.3f} ms per request under the profiler =="
     )
-    ours, library, runtime = [], [], []
-    venv = str(ROOT / ".venv")
-    for (filename, line, name), (_, calls, tottime, cumtime, _) in stats.stats.items():
-        entry = (cumtime, tottime, calls, short_location(filename, line, name))
-        if filename.startswith(str(ROOT)) and not filename.startswith(venv):
-            if not filename.endswith("http_speed.py"):
-                ours.append(entry)
-        elif "site-packages" in filename:
-            library.append(entry)
-        else:
-            runtime.append(entry)
+    ours, library, runtime = split_profile(stats, "http_speed.py")
     for title, entries in (
         ("our code (lms/, projections/, templates/)", ours),
         ("library code (site-packages: flask, jinja2, sqlalchemy, flask_babel, ...)", library),

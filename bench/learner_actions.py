@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 import psycopg
-from common import POSTGRES_URL, ROOT, postgres_answers, short_location
+from common import POSTGRES_URL, postgres_answers, split_profile
 from psycopg import sql
 
 from domain.content import Answer, CourseContent, Module, Quiz, Slide
@@ -743,17 +743,7 @@ def profile(args: argparse.Namespace) -> None:
         f"{wall / n * 1e3:.3f} ms per action under the profiler ==",
     )
     stats = pstats.Stats(profiler)
-    ours, library, runtime = [], [], []
-    venv = str(ROOT / ".venv")
-    for (filename, line, name), (_, calls, tottime, cumtime, _) in stats.stats.items():
-        entry = (cumtime, tottime, calls, short_location(filename, line, name))
-        if filename.startswith(str(ROOT)) and not filename.startswith(venv):
-            if not filename.endswith("learner_actions.py"):
-                ours.append(entry)
-        elif "site-packages" in filename:
-            library.append(entry)
-        else:
-            runtime.append(entry)
+    ours, library, runtime = split_profile(stats, "learner_actions.py")
     for title, entries in (
         ("our code (domain/, lms/, projections/)", ours),
         ("library code (site-packages: eventsourcing, sqlalchemy, ...)", library),
