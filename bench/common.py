@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 import psycopg
@@ -48,3 +51,24 @@ def split_profile(stats, own_script: str) -> tuple[list, list, list]:
         else:
             runtime.append(entry)
     return ours, library, runtime
+
+
+def run_on_backends(choice: str, makers: dict, run, prefix: str, log) -> list:
+    """Run `run` on a fresh instance of each chosen backend ("sqlite", "postgres" or "both"),
+    each in its own temporary folder; a silent PostgreSQL is skipped unless it was asked for."""
+    names = ("sqlite", "postgres") if choice == "both" else (choice,)
+    reports = []
+    for name in names:
+        if name == "postgres" and not postgres_answers():
+            message = f"PostgreSQL does not answer at {POSTGRES_URL}"
+            if choice == "postgres":
+                sys.exit(message)
+            log(f"{message}: skipped the PostgreSQL run")
+            continue
+        tmp = Path(tempfile.mkdtemp(prefix=prefix))
+        try:
+            with makers[name](tmp) as instance:
+                reports.append(run(instance))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return reports

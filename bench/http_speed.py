@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
-from common import POSTGRES_URL, ROOT, postgres_answers, split_profile
+from common import POSTGRES_URL, ROOT, run_on_backends, split_profile
 from psycopg import sql
 
 from domain.courses import course_id_for
@@ -812,27 +812,12 @@ def main(argv: list[str] | None = None) -> None:
     if not Path(WRK).exists():
         sys.exit("wrk is not installed (apt-get install wrk)")
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    instances = {
-        "sqlite": [sqlite_instance],
-        "postgres": [postgres_instance],
-        "both": [sqlite_instance, postgres_instance],
-    }[args.backend]
     started = time.perf_counter()
-    reports = []
+    makers = {"sqlite": sqlite_instance, "postgres": postgres_instance}
     try:
-        for make_instance in instances:
-            if make_instance is postgres_instance and not postgres_answers():
-                message = f"PostgreSQL does not answer at {POSTGRES_URL}"
-                if args.backend == "postgres":
-                    sys.exit(message)
-                log(f"{message}: skipped the PostgreSQL run")
-                continue
-            tmp = Path(tempfile.mkdtemp(prefix="mafunzo-http-"))
-            try:
-                with make_instance(tmp) as instance:
-                    reports.append(bench_instance(instance, args))
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
+        reports = run_on_backends(
+            args.backend, makers, lambda i: bench_instance(i, args), "mafunzo-http-", log
+        )
     except KeyboardInterrupt:
         log("interrupted: servers stopped, temporary data removed")
         sys.exit(130)

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 import psycopg
-from common import POSTGRES_URL, postgres_answers, split_profile
+from common import POSTGRES_URL, run_on_backends, split_profile
 from psycopg import sql
 
 from domain.content import Answer, CourseContent, Module, Quiz, Slide
@@ -794,26 +794,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.profile:
         profile(args)
         return
-    backends = {
-        "sqlite": [sqlite_backend],
-        "postgres": [postgres_backend],
-        "both": [sqlite_backend, postgres_backend],
-    }[args.backend]
     started = time.perf_counter()
-    reports = []
-    for make_backend in backends:
-        if make_backend is postgres_backend and not postgres_answers():
-            message = f"PostgreSQL does not answer at {POSTGRES_URL}"
-            if args.backend == "postgres":
-                sys.exit(message)
-            log(f"{message}: skipped the PostgreSQL run")
-            continue
-        tmp = Path(tempfile.mkdtemp(prefix="mafunzo-bench-"))
-        try:
-            with make_backend(tmp) as backend:
-                reports.append(bench_backend(backend, args))
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+    makers = {"sqlite": sqlite_backend, "postgres": postgres_backend}
+    reports = run_on_backends(
+        args.backend, makers, lambda b: bench_backend(b, args), "mafunzo-bench-", log
+    )
     for report in reports:
         report.print()
     print(
