@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,14 +14,33 @@ from uuid import UUID, uuid4
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
+from domain.achievements import (
+    ACHIEVEMENT_RULES_ID,
+    Achievement,
+    AchievementDefinition,
+    AchievementRules,
+    checked_reason,
+)
 from domain.content import CourseContent
 from domain.courses import Course, course_id_for
+from domain.credentials import (
+    STATUS_INDEX_ID,
+    Credential,
+    CredentialFacts,
+    CredentialSigner,
+    Evidence,
+    StatusIndex,
+    credential_id_for,
+)
 from domain.enrolments import Enrolment, enrolment_id_for, outline_of
 from domain.errors import (
+    AchievementNotFoundError,
+    AlreadyAwardedError,
     ConcurrentChangeError,
     CourseModuleNotFoundError,
     CourseNotFoundError,
     CourseNotPublishedError,
+    CredentialNotFoundError,
     EnrolmentNotFoundError,
     NotAllowedError,
     PersonNotFoundError,
@@ -51,6 +71,12 @@ class Recorded:
     position: int | None
     events: tuple[tuple[int, object], ...] = ()
 
+    def followed_by(self, later: Recorded) -> Recorded:
+        """This command's record extended by what a policy did because of it."""
+        if later.position is None:
+            return self
+        return Recorded(self.id, later.position, self.events + later.events)
+
 
 @dataclass(frozen=True)
 class PasswordResetLink:
@@ -67,6 +93,12 @@ class QuizOutcome:
     correct: bool
 
 
+logger = logging.getLogger(__name__)
+
+# Issuing retries when a concurrent issue took the same status-list place first.
+_ISSUE_ATTEMPTS = 5
+
+
 class Mafunzo(Application):
     """Commands over the event log; read models live in projections/."""
 
@@ -81,10 +113,12 @@ class Mafunzo(Application):
         env: dict[str, str],
         clock: Callable[[], datetime],
         vault: PersonalDataVault,
+        signer: CredentialSigner,
     ):
         super().__init__(env=env)
         self.clock = clock
         self.vault = vault
+        self.signer = signer
         # Published versions never change, so their parsed content can be kept for good.
         self._published: dict[tuple[UUID, int], CourseContent] = {}
 
@@ -213,7 +247,7 @@ class Mafunzo(Application):
     def view_slide(self, person_id: UUID, course_id: UUID, module: str, slide: str) -> Recorded:
         enrolment = self._get_enrolment(person_id, course_id)
         enrolment.view_slide(module, slide, self.clock())
-        return self._save(enrolment.id, enrolment)
+        return self._with_earned_credentials(self._save(enrolment.id, enrolment), enrolment)
 
     def answer_quiz(
         self, person_id: UUID, course_id: UUID, module: str, slide: str, answer_id: int
@@ -221,12 +255,230 @@ class Mafunzo(Application):
         enrolment = self._get_enrolment(person_id, course_id)
         quiz = self._quiz(course_id, enrolment.course_version, module, slide)
         correct = enrolment.answer_quiz(module, slide, quiz, answer_id, self.clock())
-        return QuizOutcome(self._save(enrolment.id, enrolment), correct)
+        recorded = self._with_earned_credentials(self._save(enrolment.id, enrolment), enrolment)
+        return QuizOutcome(recorded, correct)
 
     def withdraw(self, person_id: UUID, course_id: UUID) -> Recorded:
         enrolment = self._get_enrolment(person_id, course_id)
         enrolment.withdraw(self.clock())
         return self._save(enrolment.id, enrolment)
+
+    # --- achievements -----------------------------------------------------------------
+
+    def define_achievement(self, definition: AchievementDefinition, by: UUID) -> Recorded:
+        self._check_has_role(by, "organiser", "admin")
+        self._check_courses_exist(definition.courses)
+        achievement = Achievement(definition.to_dict(), by, self.clock())
+        rules = self._achievement_rules()
+        rules.set_rule(achievement.id, definition.courses)
+        return self._save(achievement.id, achievement, rules)
+
+    def revise_achievement(
+        self, achievement_id: UUID, definition: AchievementDefinition, by: UUID
+    ) -> Recorded:
+        """A new version; credentials already issued keep the version they certify."""
+        self._check_has_role(by, "organiser", "admin")
+        self._check_courses_exist(definition.courses)
+        achievement = self._get_achievement(achievement_id)
+        achievement.revise(definition, by, self.clock())
+        rules = self._achievement_rules()
+        rules.set_rule(achievement.id, definition.courses)
+        return self._save(achievement_id, achievement, rules)
+
+    # --- credentials ------------------------------------------------------------------
+
+    def issue_earned_credentials(self, person_id: UUID, course_id: UUID) -> Recorded:
+        """The issuing policy: credentials this course (with others done) has now earned.
+
+        Safe to run any number of times, for any completion, in any order: a credential's id
+        is derived from achievement and person, so it can be saved only once.
+        """
+        recorded = Recorded(person_id, None)
+        for achievement_id in self._achievement_rules().earned_through(course_id):
+            if self._credential_exists(achievement_id, person_id):
+                continue
+            achievement = self._get_achievement(achievement_id)
+            if achievement.definition.is_earned_by(self._completed_courses(person_id, achievement)):
+                recorded = recorded.followed_by(
+                    self._issue(achievement, person_id, awarded_by=None, reason=None)
+                )
+        return recorded
+
+    def issue_all_earned_credentials(self) -> int:
+        """Run the policy over every completion in the log; returns how many it issued.
+
+        For credentials a failed issue missed, or achievements defined after people
+        completed their courses.
+        """
+        issued = 0
+        for enrolment_id in self._completed_enrolment_ids():
+            enrolment = self.repository.get(enrolment_id)
+            try:
+                recorded = self.issue_earned_credentials(enrolment.person_id, enrolment.course_id)
+            except PersonNotFoundError:  # forgotten since: nobody to name on a credential
+                continue
+            issued += sum(isinstance(e, Credential.Issued) for _, e in recorded.events)
+        return issued
+
+    def award_credential(
+        self, achievement_id: UUID, person_id: UUID, reason: str, by: UUID
+    ) -> Recorded:
+        """An organiser awards an achievement by hand, saying why."""
+        self._check_has_role(by, "organiser", "admin")
+        reason = checked_reason(reason)
+        achievement = self._get_achievement(achievement_id)
+        if self._credential_exists(achievement_id, person_id):
+            raise AlreadyAwardedError(achievement_id)
+        return self._issue(achievement, person_id, awarded_by=by, reason=reason)
+
+    def revoke_credential(self, credential_id: UUID, reason: str, by: UUID) -> Recorded:
+        self._check_has_role(by, "organiser", "admin")
+        credential = self._get_credential(credential_id)
+        credential.revoke(checked_reason(reason), by, self.clock())
+        return self._save(credential_id, credential)
+
+    def suspend_credential(self, credential_id: UUID, reason: str, by: UUID) -> Recorded:
+        self._check_has_role(by, "organiser", "admin")
+        credential = self._get_credential(credential_id)
+        credential.suspend(checked_reason(reason), by, self.clock())
+        return self._save(credential_id, credential)
+
+    def reinstate_credential(self, credential_id: UUID, reason: str, by: UUID) -> Recorded:
+        self._check_has_role(by, "organiser", "admin")
+        credential = self._get_credential(credential_id)
+        credential.reinstate(checked_reason(reason), by, self.clock())
+        return self._save(credential_id, credential)
+
+    def change_credential_visibility(
+        self, credential_id: UUID, visibility: str, by: UUID
+    ) -> Recorded:
+        credential = self._get_credential(credential_id)
+        credential.change_visibility(visibility, by, self.clock())
+        return self._save(credential_id, credential)
+
+    def _with_earned_credentials(self, recorded: Recorded, enrolment: Enrolment) -> Recorded:
+        if not any(isinstance(e, Enrolment.CourseCompleted) for _, e in recorded.events):
+            return recorded
+        try:
+            issued = self.issue_earned_credentials(enrolment.person_id, enrolment.course_id)
+        except Exception:
+            # The completion is logged whatever happens here; `lms credentials reconcile`
+            # issues what this missed, and the learner's answer must not fail with it.
+            logger.exception("issuing credentials for enrolment %s failed", enrolment.id)
+            return recorded
+        return recorded.followed_by(issued)
+
+    def _issue(
+        self, achievement: Achievement, person_id: UUID, awarded_by: UUID | None, reason: str | None
+    ) -> Recorded:
+        person = self._get_person(person_id)
+        profile = self.vault.unseal_all({person_id: person.sealed_profile})[person_id]
+        evidence = self._evidence(person_id, achievement.definition)
+        for _attempt in range(_ISSUE_ATTEMPTS):
+            status_index = self._status_index()
+            facts = CredentialFacts(
+                public_id=secrets.token_urlsafe(16),
+                achievement_id=achievement.id,
+                achievement_version=achievement.current_version,
+                achievement=achievement.definition,
+                subject_name=profile["display_name"],
+                subject_email=profile.get("email"),
+                issued_at=self.clock(),
+                evidence=evidence,
+                status_index=status_index.allocate(),
+            )
+            credential = Credential(
+                achievement.id,
+                person_id,
+                achievement.current_version,
+                facts.public_id,
+                facts.status_index,
+                self.vault.seal(person_id, {"document": self.signer.sign(facts)}),
+                awarded_by,
+                reason,
+                at=facts.issued_at,
+            )
+            try:
+                return self._save(credential.id, credential, status_index)
+            except ConcurrentChangeError:
+                if self._credential_exists(achievement.id, person_id):
+                    return Recorded(credential.id, None)  # a concurrent request issued it
+        raise ConcurrentChangeError(achievement.id)
+
+    def _evidence(self, person_id: UUID, definition: AchievementDefinition) -> tuple:
+        evidence = []
+        for course_id in definition.courses:
+            enrolment = self._get_enrolment(person_id, course_id)
+            content = self.course_version(course_id, enrolment.course_version)
+            modules = "; ".join(m.title for m in content.modules)
+            evidence.append(
+                Evidence(
+                    name=content.title,
+                    narrative=(
+                        f"Completed all {len(content.modules)} modules of “{content.title}” "
+                        f"(version {enrolment.course_version}) on "
+                        f"{enrolment.completed_at:%Y-%m-%d}: {modules}."
+                    ),
+                )
+            )
+        return tuple(evidence)
+
+    def _completed_courses(self, person_id: UUID, achievement: Achievement) -> set[UUID]:
+        done = set()
+        for course_id in achievement.definition.courses:
+            with contextlib.suppress(EnrolmentNotFoundError):
+                if self._get_enrolment(person_id, course_id).is_course_completed:
+                    done.add(course_id)
+        return done
+
+    def _completed_enrolment_ids(self) -> list[UUID]:
+        topic = "mafunzo.Enrolment.CourseCompleted"
+        ids, start = [], 1
+        while True:
+            batch = self.recorder.select_notifications(start, 1000, topics=[topic])
+            ids.extend(n.originator_id for n in batch)
+            if len(batch) < 1000:
+                return ids
+            start = batch[-1].id + 1
+
+    def _credential_exists(self, achievement_id: UUID, person_id: UUID) -> bool:
+        try:
+            self.repository.get(credential_id_for(achievement_id, person_id))
+        except AggregateNotFoundError:
+            return False
+        return True
+
+    def _achievement_rules(self) -> AchievementRules:
+        try:
+            return self.repository.get(ACHIEVEMENT_RULES_ID)
+        except AggregateNotFoundError:
+            return AchievementRules()
+
+    def _status_index(self) -> StatusIndex:
+        try:
+            return self.repository.get(STATUS_INDEX_ID)
+        except AggregateNotFoundError:
+            return StatusIndex()
+
+    def _get_achievement(self, achievement_id: UUID) -> Achievement:
+        return self._get_of_type(achievement_id, Achievement, AchievementNotFoundError)
+
+    def _get_credential(self, credential_id: UUID) -> Credential:
+        return self._get_of_type(credential_id, Credential, CredentialNotFoundError)
+
+    def _get_of_type(self, aggregate_id: UUID, kind: type, not_found: type[Exception]):
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise not_found(aggregate_id) from None
+        if not isinstance(aggregate, kind):  # someone passed the id of something else
+            raise not_found(aggregate_id)
+        return aggregate
+
+    def _check_courses_exist(self, course_ids) -> None:
+        for course_id in course_ids:
+            if not self._get_course(course_id).is_published():
+                raise CourseNotPublishedError(course_id)
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -277,11 +529,14 @@ class Mafunzo(Application):
         return person
 
     def _check_is_admin(self, by: UUID) -> None:
+        self._check_has_role(by, "admin")
+
+    def _check_has_role(self, by: UUID, *roles: str) -> None:
         try:
             actor = self._get_person(by)
         except PersonNotFoundError:
             raise NotAllowedError(by) from None
-        if "admin" not in actor.roles:
+        if not set(roles) & set(actor.roles):
             raise NotAllowedError(by)
 
     def _quiz(self, course_id: UUID, version: int, module: str, slide: str):

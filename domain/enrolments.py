@@ -72,6 +72,7 @@ class Enrolment(Aggregate):
         self.passed: set[str] = set()
         self.completed_modules: set[str] = set()
         self.is_course_completed = False
+        self.completed_at: datetime | None = None
         self.is_withdrawn = False
 
     def __deepcopy__(self, memo: dict) -> Enrolment:
@@ -172,6 +173,7 @@ class Enrolment(Aggregate):
     @event("CourseCompleted", topic="mafunzo.Enrolment.CourseCompleted")
     def _complete_course(self, at: datetime) -> None:
         self.is_course_completed = True
+        self.completed_at = at
 
     @event("Withdrawn", topic="mafunzo.Enrolment.Withdrawn")
     def _withdraw(self, at: datetime) -> None:

@@ -119,3 +119,36 @@ class ResetLinkUsedError(DomainError):
 
 class ResetLinkExpiredError(DomainError):
     """The reset link is older than its lifetime."""
+
+
+class InvalidAchievementError(DomainError):
+    """An achievement needs a name (1–120 characters), a description and criteria (each up to
+    4,000 characters), a kind (certificate or badge), and only existing, distinct courses."""
+
+
+class AchievementNotFoundError(NotFoundError):
+    """No achievement has this id."""
+
+
+class CredentialNotFoundError(NotFoundError):
+    """No credential has this id."""
+
+
+class AlreadyAwardedError(DomainError):
+    """The person already holds a credential for this achievement."""
+
+
+class CredentialRevokedError(DomainError):
+    """A revoked credential stays revoked: it cannot be suspended, reinstated or revoked again."""
+
+
+class CredentialStatusError(DomainError):
+    """Only an active credential can be suspended, and only a suspended one reinstated."""
+
+
+class InvalidReasonError(DomainError):
+    """A reason is needed here: 1–500 characters without control characters."""
+
+
+class InvalidVisibilityError(DomainError):
+    """A credential page is either public or unlisted."""

@@ -140,6 +140,7 @@ class Person(Aggregate):
     @event("Registered", topic="mafunzo.Person.Registered")
     def __init__(self, id: UUID, sealed_profile: str, roles: tuple[str, ...], at: datetime):
         self.roles = tuple(roles)
+        self.sealed_profile = sealed_profile  # what credentials name the person by
         self.is_forgotten = False
         self.reset_links: dict[str, datetime] = {}  # token digest → expiry, while usable
         self.spent_reset_links: set[str] = set()  # used, or replaced by a newer link
@@ -202,7 +203,7 @@ class Person(Aggregate):
 
     @event("ProfileChanged", topic="mafunzo.Person.ProfileChanged")
     def _change_profile(self, sealed_profile: str, at: datetime) -> None:
-        pass  # the profile is for people to read, not for decisions: projections unseal it
+        self.sealed_profile = sealed_profile
 
     @event("PasswordChanged", topic="mafunzo.Person.PasswordChanged")
     def _change_password(self, sealed_password: str, at: datetime) -> None:

@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from uuid import UUID
 
+from domain.achievements import AchievementDefinition
 from domain.courses import course_id_for
 from lms.content_import import ImportReport, import_wikiedu
 from lms.passwords import hash_password
 from lms.wikiedu import CorpusNotFoundError, find_wiki_ed_root
+from projections.credentials import list_achievements
 from projections.progress import progress_for
 
 if TYPE_CHECKING:
@@ -72,6 +74,7 @@ def load_demo(services: Services, corpus_path: Path | None = None) -> DemoReport
         (created if is_new else existing).append(account.username)
 
     course_id = course_id_for(DEMO_COURSE)
+    _ensure_certificate(services, course_id, by=people["organiser"])
     amina = _enrolled_content(services, people["amina"], course_id)
     complete_modules(services, people["amina"], course_id, amina, (m.slug for m in amina.modules))
     rahim = _enrolled_content(services, people["rahim"], course_id)
@@ -92,6 +95,22 @@ def _ensure_account(services: Services, account: DemoAccount) -> tuple[UUID, boo
         account.roles,
     )
     return recorded.id, True
+
+
+def _ensure_certificate(services: Services, course_id: UUID, by: UUID) -> None:
+    """The certificate for finishing the demo course, so Amina holds a real credential."""
+    with services.engine.connect() as conn:
+        if any(a.courses == (course_id,) for a in list_achievements(conn)):
+            return
+    title = services.app.course_version(course_id).title
+    certificate = AchievementDefinition.of(
+        name=f"{title}: certificate",
+        description=f"Completed the course “{title}” from the Wiki Education training library.",
+        criteria=f"Read every slide of “{title}” and answer every quiz in it correctly.",
+        kind="certificate",
+        courses=(course_id,),
+    )
+    services.caught_up(services.app.define_achievement(certificate, by))
 
 
 def _enrolled_content(services: Services, person_id: UUID, course_id: UUID) -> CourseContent:

@@ -9,16 +9,22 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from domain.application import Mafunzo, Recorded
+from lms.credentials.issuer import Issuer
+from lms.credentials.issuing import OpenBadgeSigner
+from lms.credentials.keys import IssuerKeys
 from lms.database import create_read_engine
 from lms.eventstore import event_store_env
 from lms.settings import Settings
 from lms.vault import PersonalDataVault
 from projections.catalog import CatalogProjection
+from projections.credentials import CredentialsProjection
 from projections.history import HistoryProjection
 from projections.outline import OutlineProjection
 from projections.people import PeopleProjection
 from projections.progress import ProgressProjection
 from projections.runner import ProjectionRunner
+
+ISSUER_NAME = "Mafunzo"
 
 
 def utc_now() -> datetime:
@@ -32,6 +38,7 @@ class Services:
     engine: Engine
     vault: PersonalDataVault
     projections: ProjectionRunner
+    issuer: Issuer
 
     def caught_up(self, recorded: Recorded) -> Recorded:
         """Read-your-writes: project up to the command's position before anyone reads."""
@@ -57,7 +64,10 @@ def _application_env(settings: Settings) -> dict[str, str]:
 def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) -> Services:
     engine = create_read_engine(settings)
     vault = PersonalDataVault(engine)
-    app = Mafunzo(env=_application_env(settings), clock=clock, vault=vault)
+    issuer = Issuer(settings.base_url, ISSUER_NAME, IssuerKeys.open(settings.keys_dir, clock()))
+    app = Mafunzo(
+        env=_application_env(settings), clock=clock, vault=vault, signer=OpenBadgeSigner(issuer)
+    )
     runner = ProjectionRunner(
         app,
         engine,
@@ -67,7 +77,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
             ProgressProjection(),
             HistoryProjection(),
             PeopleProjection(vault),
+            CredentialsProjection(vault),
         ],
     )
     runner.create_tables()
-    return Services(settings, app, engine, vault, runner)
+    return Services(settings, app, engine, vault, runner, issuer)

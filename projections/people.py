@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
@@ -22,6 +21,7 @@ from sqlalchemy import (
 
 from domain.errors import InvalidUsernameError
 from domain.people import Person, PersonalDataVault, normalise_username
+from projections.sealed import unseal_batch
 from projections.tables import load_rows, metadata, replace_rows
 
 people = Table(
@@ -94,33 +94,17 @@ class PeopleProjection:
         batch = _Batch(
             load_rows(conn, people, "person_id", ids),
             _reset_rows(conn, ids),
-            self._unseal(relevant),
+            unseal_batch(self.vault, relevant, _sealed),
         )
         for index, e in enumerate(relevant):
             batch.apply(index, e)
         batch.write(conn, ids)
 
-    def _unseal(self, events) -> dict[int, dict]:
-        """Each sealed event's data by its index in `events`. The vault opens one sealed value
-        per person per call, so a person's second change in a batch goes in a second call."""
-        rounds: list[dict[UUID, tuple[int, str]]] = []
-        seen: Counter[UUID] = Counter()
-        for index, e in enumerate(events):
-            if isinstance(e, _SEALED):
-                n = seen[e.originator_id]
-                seen[e.originator_id] += 1
-                if n == len(rounds):
-                    rounds.append({})
-                rounds[n][e.originator_id] = (index, _sealed(e))
-        opened: dict[int, dict] = {}
-        for sealed in rounds:
-            data = self.vault.unseal_all({p: token for p, (_, token) in sealed.items()})
-            opened.update({sealed[p][0]: found for p, found in data.items()})
-        return opened
 
-
-def _sealed(e) -> str:
-    return e.sealed_profile if hasattr(e, "sealed_profile") else e.sealed_password
+def _sealed(e) -> tuple[UUID, str] | None:
+    if not isinstance(e, _SEALED):
+        return None
+    return e.originator_id, e.sealed_profile if hasattr(e, "sealed_profile") else e.sealed_password
 
 
 class _Batch:

@@ -132,7 +132,14 @@ def test_projection_status_shows_no_lag_once_caught_up(settings, capsys):
     assert (code, err) == (0, "")
     header, *rows = [line.split() for line in out.splitlines()]
     assert header == ["name", "position", "head", "lag"]
-    assert {r[0] for r in rows} == {"catalog", "outline", "progress", "history", "people"}
+    assert {r[0] for r in rows} == {
+        "catalog",
+        "outline",
+        "progress",
+        "history",
+        "people",
+        "credentials",
+    }
     expected = str(head(settings))
     assert all(r[1:] == [expected, expected, "0"] for r in rows)
     assert expected != "0"
