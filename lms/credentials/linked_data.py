@@ -6,11 +6,15 @@ import copy
 import json
 import re
 from collections.abc import Callable, Mapping
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from cachetools import LRUCache
+from frozendict import frozendict
 from pyld import jsonld
+from pyld.context_resolver import ContextResolver
 
 from lms.credentials.errors import (
     CredentialError,
@@ -66,7 +70,7 @@ def loader_with(extra: Mapping[str, dict[str, Any]]) -> DocumentLoader:
 
     def load(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
         if url in extra:
-            # No cache tag: an extra document must not outlive this loader in pyld's cache.
+            # No cache tag: `extra` belongs to the caller and may change; bundled bytes never do.
             return {"contextUrl": None, "documentUrl": url, "document": copy.deepcopy(extra[url])}
         return offline_document_loader(url, options)
 
@@ -75,37 +79,105 @@ def loader_with(extra: Mapping[str, dict[str, Any]]) -> DocumentLoader:
 
 def canonicalize(document: dict[str, Any], document_loader: DocumentLoader) -> str:
     """RDFC-1.0 canonical N-Quads of `document`, refusing anything a strict verifier would drop."""
-    expanded = _strictly_expanded(document, document_loader)
-    return _guarded(
-        lambda: jsonld.normalize(
-            expanded,
-            {
-                **_options(document_loader),
-                "algorithm": "URDNA2015",
-                "format": "application/n-quads",
-            },
-        )
-    )
+    # pyld's normalize expands through the processor's own `expand`, so the strict one runs
+    # exactly once; expanding first and normalising the result would expand twice.
+    options = {
+        **_options(document_loader),
+        "algorithm": "URDNA2015",
+        "format": "application/n-quads",
+    }
+    return _guarded(lambda: _StrictProcessor().normalize(document, options))
 
 
 def check_terms(document: dict[str, Any], document_loader: DocumentLoader) -> None:
     """Raise unless every member of `document` is defined by its (bundled) contexts."""
-    _strictly_expanded(document, document_loader)
+    _StrictProcessor().expand(document, _options(document_loader))
 
 
-def _strictly_expanded(document: dict[str, Any], document_loader: DocumentLoader) -> list[Any]:
-    """Expanded JSON-LD, or an error wherever jsonld.js 'safe mode' would raise one."""
-    expanded = _guarded(
-        lambda: jsonld.expand(document, _options(document_loader), _refuse_dropped_term)
+class _StrictProcessor(jsonld.JsonLdProcessor):
+    """pyld's processor, raising wherever jsonld.js 'safe mode' would, and reusing processed
+    type-scoped contexts where pyld would process them again for every typed node."""
+
+    def __init__(self) -> None:
+        super().__init__(on_property_dropped=_refuse_dropped_term)
+
+    def expand(self, input_: Any, options: dict[str, Any]) -> list[Any]:
+        # Our own error right here: inside normalize, pyld would wrap its expansion error in
+        # two vaguer ones ("Could not convert input to RDF dataset ...").
+        expanded = _guarded(partial(super().expand, input_, options))
+        _refuse_relative_iris(expanded)
+        return expanded
+
+    def _process_context(
+        self,
+        active_ctx: Mapping[str, Any],
+        local_ctx: Any,
+        options: dict[str, Any],
+        override_protected: bool = False,
+        propagate: bool = True,
+        validate_scoped: bool = True,
+        cycles: set[str] | None = None,
+    ) -> Mapping[str, Any]:
+        # pyld caches a processed context under the id of the context it was processed against.
+        # For a type-scoped context it first wraps that context in a child remembering the way
+        # back, with a fresh random id each time, so that cache never hits. Making the same
+        # child here, under an id derived from its parent's, lets it hit.
+        if not propagate and _stays_unpropagated(local_ctx) and _final_and_unwrapped(active_ctx):
+            active_ctx = self._non_propagating_child(active_ctx)
+        return super()._process_context(
+            active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
+        )
+
+    def _non_propagating_child(self, active_ctx: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The child pyld would make, named after its parent: it depends on nothing else, and
+        the parent's id is unique and never reused for other content, so the child's is too."""
+        child = self._clone_active_context(active_ctx)
+        child["previousContext"] = active_ctx
+        child["_uuid"] = f"{active_ctx['_uuid']}:non-propagating"
+        return frozendict(child)
+
+
+def _stays_unpropagated(local_ctx: Any) -> bool:
+    """True for one inline context that cannot switch propagation back on (`@propagate`)."""
+    return isinstance(local_ctx, dict) and not {"@context", "@propagate"} & local_ctx.keys()
+
+
+def _final_and_unwrapped(active_ctx: Mapping[str, Any]) -> bool:
+    # pyld freezes a context once processed and named; only then is its id a sound cache key.
+    return (
+        isinstance(active_ctx, frozendict)
+        and "_uuid" in active_ctx
+        and not active_ctx.get("previousContext")
     )
-    _refuse_relative_iris(expanded)
-    return expanded
 
 
 def _options(document_loader: DocumentLoader) -> dict[str, Any]:
     # No base IRI: pyld would otherwise resolve relative IRIs against http://example.org/base/,
-    # hiding them from the check below and signing statements no other verifier produces.
-    return {"documentLoader": document_loader, "base": None}
+    # hiding them from `_refuse_relative_iris` and signing statements no other verifier produces.
+    return {
+        "documentLoader": document_loader,
+        "base": None,
+        "contextResolver": ContextResolver(_resolved_contexts(document_loader), document_loader),
+    }
+
+
+# pyld's own size; one of our credentials uses about 30 (two URLs, the rest scoped contexts).
+_RESOLVED_CONTEXTS_PER_LOADER = 100
+_resolved_contexts_by_loader: WeakKeyDictionary[DocumentLoader, LRUCache] = WeakKeyDictionary()
+
+
+def _resolved_contexts(document_loader: DocumentLoader) -> LRUCache:
+    """The resolved-context cache of this loader alone.
+
+    pyld's default cache is shared by every loader in the process, keyed by URL: a context any
+    other loader once served would then be used without asking ours, which must refuse it.
+    """
+    cache = _resolved_contexts_by_loader.get(document_loader)
+    if cache is None:
+        cache = _resolved_contexts_by_loader[document_loader] = LRUCache(
+            _RESOLVED_CONTEXTS_PER_LOADER
+        )
+    return cache
 
 
 def _guarded(operation: Callable[[], Any]) -> Any:
