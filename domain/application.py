@@ -47,6 +47,7 @@ from domain.errors import (
     SlideNotFoundError,
     UsernameTakenError,
 )
+from domain.mentoring_commands import MentoringCommands
 from domain.people import (
     RESET_LINK_LIFETIME,
     Person,
@@ -99,7 +100,7 @@ logger = logging.getLogger(__name__)
 _ISSUE_ATTEMPTS = 5
 
 
-class Mafunzo(Application):
+class Mafunzo(MentoringCommands, Application):
     """Commands over the event log; read models live in projections/."""
 
     name = "mafunzo"
@@ -285,6 +286,13 @@ class Mafunzo(Application):
         rules.set_rule(achievement.id, definition.courses)
         return self._save(achievement_id, achievement, rules)
 
+    def achievement_definition(self, achievement_id: UUID, version: int) -> AchievementDefinition:
+        """A version as it was defined: what the credentials issued under it certify."""
+        achievement = self._get_achievement(achievement_id)
+        if not 1 <= version <= achievement.current_version:
+            raise AchievementNotFoundError(achievement_id)
+        return achievement.definition_of(version)
+
     # --- credentials ------------------------------------------------------------------
 
     def issue_earned_credentials(self, person_id: UUID, course_id: UUID) -> Recorded:
@@ -373,7 +381,9 @@ class Mafunzo(Application):
     ) -> Recorded:
         person = self._get_person(person_id)
         profile = self.vault.unseal_all({person_id: person.sealed_profile})[person_id]
-        evidence = self._evidence(person_id, achievement.definition)
+        evidence = self._evidence(person_id, achievement) or (
+            (Evidence("Awarded by an organiser", reason),) if reason else ()
+        )
         for _attempt in range(_ISSUE_ATTEMPTS):
             status_index = self._status_index()
             facts = CredentialFacts(
@@ -405,9 +415,11 @@ class Mafunzo(Application):
                     return Recorded(credential.id, None)  # a concurrent request issued it
         raise ConcurrentChangeError(achievement.id)
 
-    def _evidence(self, person_id: UUID, definition: AchievementDefinition) -> tuple:
+    def _evidence(self, person_id: UUID, achievement: Achievement) -> tuple[Evidence, ...]:
+        """The completed courses of the rule; a manual award may come before any of them."""
         evidence = []
-        for course_id in definition.courses:
+        completed = self._completed_courses(person_id, achievement)
+        for course_id in (c for c in achievement.definition.courses if c in completed):
             enrolment = self._get_enrolment(person_id, course_id)
             content = self.course_version(course_id, enrolment.course_version)
             modules = "; ".join(m.title for m in content.modules)

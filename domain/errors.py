@@ -152,3 +152,122 @@ class InvalidReasonError(DomainError):
 
 class InvalidVisibilityError(DomainError):
     """A credential page is either public or unlisted."""
+
+
+# --- mentoring and skill exchange -----------------------------------------------------------
+
+
+class InvalidSkillError(DomainError):
+    """A new skill needs a name of 2–60 characters on one line and one of the four categories."""
+
+
+class UnknownSkillError(DomainError):
+    """No curated or added skill has this name."""
+
+
+class SkillNotMergeableError(DomainError):
+    """Only a skill people added (not a curated one, nor one merged already) can be merged,
+    and never into itself."""
+
+
+class InvalidLevelError(DomainError):
+    """Levels are beginner, intermediate, advanced and expert."""
+
+
+class TooManySkillsError(DomainError):
+    """A profile lists at most 30 skills offered and 30 skills needed."""
+
+
+class InvalidLanguagesError(DomainError):
+    """Languages are up to 10 BCP 47 codes, such as en, sw or pt-BR."""
+
+
+class InvalidRegionError(DomainError):
+    """A region is an ISO 3166 country code (KE) or a Wikimedia affiliate's name (3–80
+    characters on one line)."""
+
+
+class InvalidAvailabilityError(DomainError):
+    """Availability is 0–160 hours a month and a note of up to 200 characters on one line."""
+
+
+class InvalidCapacityError(DomainError):
+    """A mentor takes 0–20 active mentees at a time."""
+
+
+class InvalidMessageError(DomainError):
+    """Messages, summaries and notes are up to 2,000 characters without control characters;
+    a mentorship request needs a message and a session a summary."""
+
+
+class SkillProfileNotFoundError(NotFoundError):
+    """The person has no skill profile."""
+
+
+class ProfileHiddenError(DomainError):
+    """The person has hidden their profile: they cannot be asked for mentoring or swaps now."""
+
+
+class SkillNotOfferedError(DomainError):
+    """The mentor does not offer this skill."""
+
+
+class MentorFullError(DomainError):
+    """The mentor has as many active mentees as their capacity allows."""
+
+
+class SelfMentorshipError(DomainError):
+    """Nobody can mentor themselves or swap skills with themselves."""
+
+
+class MentorshipNotFoundError(NotFoundError):
+    """No mentorship has this id."""
+
+
+class MentorshipAlreadyActiveError(DomainError):
+    """These two people already have a requested or accepted mentorship for this skill."""
+
+
+class MentorshipNotPendingError(DomainError):
+    """Only a requested mentorship can be accepted or declined."""
+
+
+class MentorshipNotAcceptedError(DomainError):
+    """Sessions are logged, confirmed and corrected only in an accepted mentorship."""
+
+
+class MentorshipClosedError(DomainError):
+    """The mentorship was declined or has ended: nothing more can happen in it."""
+
+
+class SessionNotFoundError(NotFoundError):
+    """The mentorship has no session with this id."""
+
+
+class InvalidSessionError(DomainError):
+    """A session lasts 1–600 minutes and is held on a date neither in the future nor before
+    the mentorship was requested."""
+
+
+class SessionNotAwaitingError(DomainError):
+    """Only a session awaiting confirmation can be confirmed or disputed."""
+
+
+class SessionConfirmedError(DomainError):
+    """A confirmed session is settled: it is never corrected."""
+
+
+class SwapNotFoundError(NotFoundError):
+    """No skill swap has this id."""
+
+
+class SwapMismatchError(DomainError):
+    """A swap needs two different skills: each person offers the one the other needs."""
+
+
+class SwapNotPendingError(DomainError):
+    """Only a proposed swap can be accepted or declined."""
+
+
+class InvalidSurveyAnswerError(DomainError):
+    """A needs survey answer names 1–20 skills wanted or offered (at most 20 of each)."""

@@ -47,13 +47,16 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
 
 def _register_blueprints(app: Flask) -> None:
-    from lms.web import account, admin, auth, catalog, learn
+    from lms.web import account, admin, auth, catalog, credentials, learn, organise, verify
 
     app.register_blueprint(catalog.blueprint)
     app.register_blueprint(learn.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(account.blueprint)
     app.register_blueprint(admin.blueprint)
+    app.register_blueprint(organise.blueprint)
+    app.register_blueprint(credentials.blueprint)
+    app.register_blueprint(verify.blueprint)
 
 
 def _instance_secret(instance_dir: Path) -> str:

@@ -143,6 +143,99 @@ def log_verify(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def keys_rotate(args: argparse.Namespace, settings: Settings) -> int:
+    from lms.credentials.keys import IssuerKeys
+    from lms.services import utc_now
+
+    keys = IssuerKeys.open(settings.keys_dir, utc_now())
+    new = keys.rotate(utc_now())
+    print(f"New signing key {new.key_id}; new credentials use it.")
+    print(f"{len(keys.all())} keys published in the DID document: older credentials verify.")
+    return 0
+
+
+def credentials_list(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from lms.credentials.issuing import credential_url
+    from projections.credentials import list_credentials
+    from projections.people import person
+
+    with _services(settings) as services, services.engine.connect() as conn:
+        services.projections.catch_up()
+        found = list_credentials(conn)
+        holders = {c.person_id: person(conn, c.person_id) for c in found}
+    rows = [
+        {
+            "id": c.public_id,
+            "achievement": c.achievement_name,
+            "kind": c.achievement_kind,
+            "holder": holders[c.person_id].display_name if holders[c.person_id] else None,
+            "issued": c.issued_at.date().isoformat(),
+            "status": c.status,
+            "url": credential_url(settings.base_url, c.public_id),
+        }
+        for c in found
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        holder = row["holder"] or "(forgotten)"
+        print(f"{row['id']}  {row['issued']}  {row['status']:<9}  {holder}: {row['achievement']}")
+    print(f"{len(rows)} credentials")
+    return 0
+
+
+def credentials_verify(args: argparse.Namespace, settings: Settings) -> int:
+    from lms.credentials.local import verification_context
+    from lms.credentials.verification import verify_credential_bytes
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        raise CommandError(f"cannot read {args.file}: {error.strerror or error}") from error
+    with _services(settings) as services:
+        report = verify_credential_bytes(data, verification_context(services))
+    for check in report.checks:
+        print(f"{check.outcome.upper():<11}  {check.name:<10}  {check.message}")
+    if not report.verified:
+        _fail(f"NOT VERIFIED: {args.file} ({report.format})")
+        return 1
+    print(f"VERIFIED: {args.file} ({report.format}, status {report.status})")
+    return 0
+
+
+def credentials_export(args: argparse.Namespace, settings: Settings) -> int:
+    from lms import create_app
+    from lms.credentials.local import find_credential
+    from lms.credentials.renditions import rendition
+
+    with _services(settings) as services:
+        with services.engine.connect() as conn:
+            services.projections.catch_up()
+            credential = find_credential(conn, args.id)
+        if credential is None:
+            raise CommandError(f"no credential has the id {args.id!r} (see lms credentials list)")
+        # The PDF renders templates, which want an application context.
+        with create_app(settings, services).app_context():
+            body = rendition(services, credential, args.format, "en")
+    try:
+        args.out.write_bytes(body)
+    except OSError as error:
+        raise CommandError(f"cannot write {args.out}: {error.strerror or error}") from error
+    print(f"Wrote {args.out} ({args.format}, {len(body):,} bytes)")
+    return 0
+
+
+def credentials_reconcile(args: argparse.Namespace, settings: Settings) -> int:
+    with _services(settings) as services:
+        issued = services.app.issue_all_earned_credentials()
+        services.projections.catch_up()
+    print(f"Issued {issued} earned credentials that had not been issued yet.")
+    return 0
+
+
 def _furthest_projected(settings: Settings) -> int:
     with _services(settings) as services:
         return max((s.position for s in services.projections.status()), default=0)
@@ -184,10 +277,13 @@ def _reason(error: Exception) -> str:
     """One line saying what went wrong, for the errors a command can expect and any other."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from lms.credentials.errors import CredentialError
     from lms.wikiedu import CorpusNotFoundError
 
     if isinstance(error, CommandError | CorpusNotFoundError):
         return _one_line(str(error))
+    if isinstance(error, CredentialError):
+        return _one_line(error.__doc__ or str(error))
     if isinstance(error, DomainError):
         rule = _one_line(error.__doc__ or type(error).__name__).rstrip(".")
         detail = f" ({_one_line(str(error))})" if str(error) else ""
@@ -250,6 +346,35 @@ def _parser() -> argparse.ArgumentParser:
     log_actions = log.add_subparsers(title="actions", metavar="ACTION", required=True)
     verify = log_actions.add_parser("verify", help="check the log's hash chain")
     verify.set_defaults(command=log_verify)
+
+    keys = commands.add_parser("keys", help="the issuer's signing keys")
+    key_actions = keys.add_subparsers(title="actions", metavar="ACTION", required=True)
+    rotate = key_actions.add_parser("rotate", help="add a new signing key; old ones stay published")
+    rotate.set_defaults(command=keys_rotate)
+
+    credentials = commands.add_parser("credentials", help="issued credentials")
+    credential_actions = credentials.add_subparsers(
+        title="actions", metavar="ACTION", required=True
+    )
+    listing = credential_actions.add_parser("list", help="every issued credential")
+    listing.add_argument("--json", action="store_true", help="as JSON")
+    listing.set_defaults(command=credentials_list)
+    check = credential_actions.add_parser(
+        "verify", help="verify a credential file: JSON, JWT, PDF, PNG or SVG"
+    )
+    check.add_argument("file", type=Path, metavar="FILE")
+    check.set_defaults(command=credentials_verify)
+    export = credential_actions.add_parser(
+        "export", help="write a credential as JSON, JWT, PDF certificate or baked PNG/SVG badge"
+    )
+    export.add_argument("id", metavar="ID", help="the credential's id, as `list` shows it")
+    export.add_argument("--format", required=True, choices=("json", "jwt", "pdf", "png", "svg"))
+    export.add_argument("--out", required=True, type=Path, metavar="FILE")
+    export.set_defaults(command=credentials_export)
+    reconcile = credential_actions.add_parser(
+        "reconcile", help="issue every earned credential not issued yet (safe to repeat)"
+    )
+    reconcile.set_defaults(command=credentials_reconcile)
     return parser
 
 

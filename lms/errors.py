@@ -49,6 +49,35 @@ DOMAIN_ANSWERS = (
         _l("You cannot take away your own admin role. Ask another admin to do it."),
     ),
     (domain.CourseNotFoundError, 404, _l("There is no such course.")),
+    # achievements and credentials
+    (domain.AchievementNotFoundError, 404, _l("There is no such achievement.")),
+    (domain.CredentialNotFoundError, 404, _l("There is no such credential.")),
+    (
+        domain.InvalidAchievementError,
+        400,
+        _l(
+            "An achievement needs a name (1 to 120 characters), a description and criteria "
+            "(each up to 4,000 characters), a kind (certificate or badge), and at most 20 "
+            "different courses."
+        ),
+    ),
+    (domain.AlreadyAwardedError, 409, _l("This person already holds this achievement.")),
+    (
+        domain.CredentialRevokedError,
+        409,
+        _l("This credential is revoked, and a revoked credential stays revoked."),
+    ),
+    (
+        domain.CredentialStatusError,
+        409,
+        _l("Only an active credential can be suspended, and only a suspended one reinstated."),
+    ),
+    (
+        domain.InvalidReasonError,
+        400,
+        _l("Please give a reason of 1 to 500 characters, without control characters."),
+    ),
+    (domain.InvalidVisibilityError, 400, _l("Please choose public or unlisted.")),
     (domain.CourseModuleNotFoundError, 404, _l("This course has no such module.")),
     (domain.SlideNotFoundError, 404, _l("This module has no such slide.")),
     (domain.EnrolmentNotFoundError, 409, _l("Enrol in the course first.")),

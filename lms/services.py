@@ -19,8 +19,10 @@ from lms.vault import PersonalDataVault
 from projections.catalog import CatalogProjection
 from projections.credentials import CredentialsProjection
 from projections.history import HistoryProjection
+from projections.mentoring import MentoringProjection
 from projections.outline import OutlineProjection
 from projections.people import PeopleProjection
+from projections.private_notes import PrivateNotesProjection
 from projections.progress import ProgressProjection
 from projections.runner import ProjectionRunner
 
@@ -78,6 +80,8 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
             HistoryProjection(),
             PeopleProjection(vault),
             CredentialsProjection(vault),
+            MentoringProjection(vault),
+            PrivateNotesProjection(vault),
         ],
     )
     runner.create_tables()

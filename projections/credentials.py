@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import JSON, Column, DateTime, Integer, String, Table, Text, Uuid, select
+from sqlalchemy import JSON, Column, DateTime, Integer, String, Table, Text, Uuid, func, select
 
 from domain.achievements import Achievement
 from domain.credentials import Credential
@@ -163,10 +163,12 @@ class CredentialView:
     achievement_id: UUID
     achievement_name: str
     achievement_kind: str
+    achievement_version: int
     person_id: UUID
     issued_at: datetime
     status: str
     status_reason: str | None
+    status_changed_at: datetime | None
     status_index: int
     visibility: str
     document: str | None
@@ -244,6 +246,18 @@ def credential_by_public_id(conn, public_id: str) -> CredentialView | None:
         .first()
     )
     return _credential_view(row) if row else None
+
+
+def credential_counts(conn) -> dict[UUID, int]:
+    """How many credentials each achievement has, whatever their status."""
+    found = conn.execute(
+        select(credentials.c.achievement_id, func.count()).group_by(credentials.c.achievement_id)
+    )
+    return dict(found.all())
+
+
+def last_status_index(conn) -> int | None:
+    return conn.execute(select(func.max(credentials.c.status_index))).scalar()
 
 
 def status_bits(conn, status: str, first: int, size: int) -> list[int]:

@@ -21,6 +21,10 @@ class InvalidDocumentError(CredentialError):
     """The document is not JSON-LD that can be canonicalised."""
 
 
+class DocumentTooComplexError(InvalidDocumentError):
+    """Checking the document would take more work than any credential needs."""
+
+
 class InvalidDateTimeError(CredentialError):
     """A date-time is not an XML Schema dateTimeStamp (a dateTime with a timezone)."""
 

@@ -24,6 +24,11 @@ def achievement_url(base_url: str, achievement_id) -> str:
     return f"{base_url}/achievements/{achievement_id}"
 
 
+def achievement_image_url(base_url: str, achievement_id, version: int) -> str:
+    """Each version's own image: a credential shows the image of the version it certifies."""
+    return f"{achievement_url(base_url, achievement_id)}/v{version}/image.png"
+
+
 def status_list_id(purpose: str, status_index: int) -> str:
     """Each list holds STATUS_LIST_SIZE places; the first is `revocation-1`, and so on."""
     return f"{purpose}-{status_index // STATUS_LIST_SIZE + 1}"
@@ -42,15 +47,14 @@ class OpenBadgeSigner:
     def sign(self, facts: CredentialFacts) -> str:
         base = self.issuer.base_url
         definition = facts.achievement
-        achievement = achievement_url(base, facts.achievement_id)
         content = CredentialContent(
             credential_url=credential_url(base, facts.public_id),
-            achievement_url=achievement,
+            achievement_url=achievement_url(base, facts.achievement_id),
             achievement_name=definition.name,
             achievement_description=definition.description,
             criteria_narrative=definition.criteria,
             achievement_type=ACHIEVEMENT_TYPES[definition.kind],
-            image_url=f"{achievement}/v{facts.achievement_version}/image.png",
+            image_url=achievement_image_url(base, facts.achievement_id, facts.achievement_version),
             subject_name=facts.subject_name,
             subject_email=facts.subject_email,
             valid_from=facts.issued_at,

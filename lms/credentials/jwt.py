@@ -34,12 +34,12 @@ _ACCEPTED_TYPES = {MEDIA_TYPE, "JWT"}
 MAX_TOKEN_LENGTH = 256 * 1024
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 # Claims that mirror credential members (Open Badges 3.0, "JWT Payload Format").
-_MIRRORED_CLAIMS = ("iss", "jti", "sub", "nbf", "exp")
+MIRRORED_CLAIMS = ("iss", "jti", "sub", "nbf", "exp")
 
 
 def encode_jwt(credential: dict[str, Any], private_key: Ed25519PrivateKey, kid: str) -> str:
     """A compact JWS whose payload is the credential plus its mirrored JWT claims."""
-    if clashing := set(_MIRRORED_CLAIMS) & set(credential):
+    if clashing := set(MIRRORED_CLAIMS) & set(credential):
         raise ClaimMismatchError(
             f"the credential already holds JWT claim names: {sorted(clashing)}"
         )
@@ -68,7 +68,7 @@ def decode_and_verify_jwt(
     except InvalidSignature as error:
         raise InvalidSignatureError("the JWS signature does not match") from error
     payload = _decode_json(payload_part, "payload")
-    credential = {key: value for key, value in payload.items() if key not in _MIRRORED_CLAIMS}
+    credential = {key: value for key, value in payload.items() if key not in MIRRORED_CLAIMS}
     _check_claims(payload, credential)
     # The payload is the JSON-LD credential itself: hold it to the same strict contexts.
     check_terms(payload, document_loader)
@@ -106,7 +106,7 @@ def _check_claims(payload: dict[str, Any], credential: dict[str, Any]) -> None:
     if "vc" in payload or "vp" in payload:
         raise ClaimMismatchError("vc/vp claims (VC 1.1 style) are not accepted for VC 2.0")
     expected = _claims_for(credential)
-    for name in _MIRRORED_CLAIMS:
+    for name in MIRRORED_CLAIMS:
         if payload.get(name) != expected.get(name):
             raise ClaimMismatchError(
                 f"claim {name!r} is {payload.get(name)!r}; the credential implies "

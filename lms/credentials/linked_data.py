@@ -1,4 +1,4 @@
-"""Offline JSON-LD: bundled contexts, a fail-closed loader, strict RDFC-1.0 canonicalisation."""
+"""Offline JSON-LD: bundled contexts, a fail-closed loader, strict and bounded canonicalisation."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from weakref import WeakKeyDictionary
 from cachetools import LRUCache
 from frozendict import frozendict
 from pyld import jsonld
+from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
 
 from lms.credentials.errors import (
     CredentialError,
+    DocumentTooComplexError,
     InvalidDocumentError,
     RelativeIriError,
     UndefinedTermError,
@@ -33,6 +35,11 @@ _CONTEXTS_DIR = Path(__file__).with_name("contexts")
 _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+\-.]*|_):\S*$")
 
 DocumentLoader = Callable[[str, dict[str, Any] | None], dict[str, Any]]
+
+# Values (and types) a document may hold once expanded; a credential we issue holds about 45, the
+# W3C test vector 9. pyld turns them into statements in time quadratic in the values of one
+# property, so this also caps that time (measured: about 0.2 s for a document at the limit).
+MAX_VALUES = 512
 
 
 @cache
@@ -78,15 +85,12 @@ def loader_with(extra: Mapping[str, dict[str, Any]]) -> DocumentLoader:
 
 
 def canonicalize(document: dict[str, Any], document_loader: DocumentLoader) -> str:
-    """RDFC-1.0 canonical N-Quads of `document`, refusing anything a strict verifier would drop."""
-    # pyld's normalize expands through the processor's own `expand`, so the strict one runs
-    # exactly once; expanding first and normalising the result would expand twice.
-    options = {
-        **_options(document_loader),
-        "algorithm": "URDNA2015",
-        "format": "application/n-quads",
-    }
-    return _guarded(lambda: _StrictProcessor().normalize(document, options))
+    """RDFC-1.0 canonical N-Quads of `document`, refusing anything a strict verifier would drop
+    and anything too costly to canonicalise."""
+    # pyld's normalize would run its own, unbounded canonicaliser on this dataset, so convert
+    # here and canonicalise with ours; the strict expansion still runs exactly once.
+    dataset = _guarded(lambda: _StrictProcessor().to_rdf(document, _options(document_loader)))
+    return _guarded(lambda: _BoundedCanonicaliser().main(dataset, _N_QUADS))
 
 
 def check_terms(document: dict[str, Any], document_loader: DocumentLoader) -> None:
@@ -106,6 +110,10 @@ class _StrictProcessor(jsonld.JsonLdProcessor):
         # two vaguer ones ("Could not convert input to RDF dataset ...").
         expanded = _guarded(partial(super().expand, input_, options))
         _refuse_relative_iris(expanded)
+        if (values := _count_values(expanded)) > MAX_VALUES:
+            raise DocumentTooComplexError(
+                f"it holds {values} values; at most {MAX_VALUES} are accepted"
+            )
         return expanded
 
     def _process_context(
@@ -135,6 +143,37 @@ class _StrictProcessor(jsonld.JsonLdProcessor):
         child["previousContext"] = active_ctx
         child["_uuid"] = f"{active_ctx['_uuid']}:non-propagating"
         return frozendict(child)
+
+
+_N_QUADS = {"format": "application/n-quads"}
+
+
+class _BoundedCanonicaliser(URDNA2015):
+    """pyld's RDFC-1.0 (still named URDNA2015 there), with a limit on its work.
+
+    Blank nodes that look alike to their first-degree hashes are told apart by Hash N-Degree
+    Quads, which tries every ordering of their look-alike neighbours: factorial time, so a few
+    hundred hostile bytes can take hours. Like rdf-canonize's default (`maxWorkFactor` 1), which
+    Digital Bazaar's verifier uses, it runs Hash N-Degree Quads at most once per look-alike
+    blank node, in all. Our credentials need none, or one per look-alike when two evidence
+    entries read the same; a document needing more would fail Digital Bazaar's check too.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._deep_iterations_left: int | None = None
+
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> dict[str, Any]:
+        if self._deep_iterations_left is None:
+            # First called once every blank node with a unique hash has its canonical name:
+            # the groups left in this map are the look-alikes.
+            self._deep_iterations_left = sum(map(len, self.hash_to_blank_nodes.values()))
+        if self._deep_iterations_left == 0:
+            raise DocumentTooComplexError(
+                "its blank nodes are too alike to canonicalise within the work limit"
+            )
+        self._deep_iterations_left -= 1
+        return super().hash_n_degree_quads(id_, issuer)
 
 
 def _stays_unpropagated(local_ctx: Any) -> bool:
@@ -200,6 +239,16 @@ def _guarded(operation: Callable[[], Any]) -> Any:
                 raise cause from None
             cause = cause.__cause__
         raise InvalidDocumentError(f"not canonicalisable JSON-LD: {error}") from error
+
+
+def _count_values(node: Any) -> int:
+    """Entries of every array in expanded JSON-LD: each value and type there is a statement."""
+    if isinstance(node, list):
+        return len(node) + sum(map(_count_values, node))
+    if isinstance(node, dict):
+        # A value's own content is one literal, even a JSON array (`@json`).
+        return sum(_count_values(value) for key, value in node.items() if key != "@value")
+    return 0
 
 
 def _refuse_dropped_term(expanded_property: str | None) -> None:

@@ -36,7 +36,7 @@ from lms.credentials.errors import (
     UnresolvableKeyError,
 )
 from lms.credentials.issuer import Issuer
-from lms.credentials.jwt import MAX_TOKEN_LENGTH, decode_and_verify_jwt
+from lms.credentials.jwt import MAX_TOKEN_LENGTH, MIRRORED_CLAIMS, decode_and_verify_jwt
 from lms.credentials.open_badges import check_open_badge_structure
 
 FORMAT, PROOF, ISSUER_KEY, ISSUER, DATES, STATUS, STRUCTURE = (
@@ -53,8 +53,6 @@ PASSED, FAILED, NOT_CHECKED = "passed", "failed", "not_checked"
 _MUST_PASS = (PROOF, ISSUER_KEY, ISSUER, DATES, STRUCTURE)
 MAX_CREDENTIAL_LENGTH = MAX_TOKEN_LENGTH
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
-# The claims jwt.encode_jwt adds to mirror credential members (Open Badges 3.0, JWT payload).
-_JWT_CLAIMS = ("iss", "jti", "sub", "nbf", "exp")
 
 DidResolver = Callable[[str], dict[str, Any] | None]
 
@@ -333,4 +331,4 @@ def _read_jwt(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     )
     if not isinstance(header, dict) or not isinstance(payload, dict):
         raise ValueError("a JWT header and payload are JSON objects")
-    return header, {name: value for name, value in payload.items() if name not in _JWT_CLAIMS}
+    return header, {name: value for name, value in payload.items() if name not in MIRRORED_CLAIMS}

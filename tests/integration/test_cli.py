@@ -139,6 +139,8 @@ def test_projection_status_shows_no_lag_once_caught_up(settings, capsys):
         "history",
         "people",
         "credentials",
+        "mentoring",
+        "private_notes",
     }
     expected = str(head(settings))
     assert all(r[1:] == [expected, expected, "0"] for r in rows)

@@ -40,9 +40,10 @@ class NodeTools:
         self.node = node
         self.scratch = scratch
 
-    def verify(self, credential: dict[str, Any], did_documents: list[dict[str, Any]]) -> dict:
+    def verify(self, credential: dict[str, Any], documents: list[dict[str, Any]]) -> dict:
+        """Digital Bazaar's verdict; `documents` are DID documents and status list credentials."""
         paths = [self._write("credential", credential)]
-        paths += [self._write(f"did-{n}", doc) for n, doc in enumerate(did_documents)]
+        paths += [self._write(f"document-{n}", doc) for n, doc in enumerate(documents)]
         return json.loads(self._run("verify.mjs", *paths))
 
     def sign(self, credential: dict[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,8 @@ from flask import session as flask_session
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from domain.achievements import AchievementDefinition
+from domain.credentials import credential_id_for
 from domain.enrolments import enrolment_id_for
 from domain.people import username_id_for
 from lms import create_app
@@ -33,6 +35,7 @@ from lms.i18n import RIGHT_TO_LEFT
 from lms.services import Services, build_services
 from lms.settings import Settings
 from projections import history, progress
+from projections.credentials import credentials_of_person
 from tests.factories import _HASH as PASSWORD_HASH
 from tests.factories import course_content, register
 
@@ -61,6 +64,10 @@ class Route:
     @property
     def is_admin(self) -> bool:
         return self.rule == "/admin" or self.rule.startswith("/admin/")
+
+    @property
+    def is_organising(self) -> bool:
+        return self.rule.startswith("/organise/")
 
     def url(self, segments: dict[str, str]) -> str:
         """The path with each argument replaced by an already URL-encoded segment."""
@@ -380,6 +387,8 @@ class World:
     anonymous: Visitor
     someone_else_name: str
     reset_token: str  # a password reset link for someone else, issued by the admin
+    achievement_id: UUID  # defined by the admin, awarded by hand to the learner
+    credential_public_id: str  # the learner's credential for it
     dispatched: set[tuple[str, str]] = field(default_factory=set)
 
     @property
@@ -389,8 +398,14 @@ class World:
     def valid_arguments(self) -> list[dict[str, str]]:
         """Every combination of valid path arguments; a route takes the ones it names."""
         people = {"person_id": str(self.someone_else.person_id), "token": self.reset_token}
+        credentials = {
+            "achievement_id": str(self.achievement_id),
+            "version": "1",
+            "public_id": self.credential_public_id,
+            "list_id": "revocation-1",
+        }
         return [
-            {**people, "course_id": str(course), "module": module, "slide": slide}
+            {**people, **credentials, "course_id": str(course), "module": module, "slide": slide}
             for course in (self.shared_course, self.own_course)
             for module, slide in STEPS
         ]
@@ -422,6 +437,8 @@ class World:
             str(self.admin.person_id),
             str(self.own_course),
             str(username_id_for(self.someone_else_name)),
+            str(self.achievement_id),
+            str(credential_id_for(self.achievement_id, self.learner.person_id)),
         ]
 
     def is_public(self, route: Route) -> bool:
@@ -432,7 +449,7 @@ class World:
         return response.status_code not in (401, 403) and location != "/login"
 
     def visitor_for(self, route: Route) -> Visitor:
-        return self.admin if route.is_admin else self.learner
+        return self.admin if route.is_admin or route.is_organising else self.learner
 
     def reset(self, visitor: Visitor) -> None:
         """Undo what an earlier fuzzed form did to the visitor: enrolled in the shared course
@@ -479,6 +496,7 @@ def build_world(app, services: Services) -> World:
     services.caught_up(act.view_slide(learner_id, shared, "basics", "what"))
     reset = act.issue_password_reset(other_id, by=admin_id)
     services.caught_up(reset.recorded)
+    achievement_id, public_id = award_by_hand(services, learner_id, by=admin_id)
     world = World(
         services,
         app,
@@ -490,8 +508,23 @@ def build_world(app, services: Services) -> World:
         anonymous=Visitor(app, "anonymous"),
         someone_else_name=other_name,
         reset_token=reset.token,
+        achievement_id=achievement_id,
+        credential_public_id=public_id,
     )
     return world
+
+
+def award_by_hand(services: Services, person_id: UUID, by: UUID) -> tuple[UUID, str]:
+    """An achievement no course earns, awarded to `person_id`: (its id, the credential's public
+    id)."""
+    definition = AchievementDefinition.of(
+        "Workshop helper", "Helped run a workshop.", "Awarded by the organisers.", "badge"
+    )
+    achievement_id = services.caught_up(services.app.define_achievement(definition, by=by)).id
+    services.caught_up(services.app.award_credential(achievement_id, person_id, "Helped", by=by))
+    with services.engine.connect() as conn:
+        (credential,) = credentials_of_person(conn, person_id)
+    return achievement_id, credential.public_id
 
 
 def more_progress_of_someone_else(world: World) -> None:
@@ -574,7 +607,7 @@ def check_answer(response, *, what: str, wrote: bool, sent: Iterable[str] = ()) 
     """What every answer to hostile input must be: no 5xx, no traceback, no script echoed, no
     redirect off-site; a refusal explains itself on a page and records nothing."""
     status = response.status_code
-    body = response.get_data(as_text=True)
+    body = text_of(response)
     assert status < 500, f"{what}: answered {status}\n{_plain(body)[:500]}"
     echoed = " ".join(sent)
     leaks = [m for m in TRACEBACK.findall(body) if m not in echoed]
@@ -593,10 +626,23 @@ def check_answer(response, *, what: str, wrote: bool, sent: Iterable[str] = ()) 
         check_language(body, what)
     if status >= 400:
         assert not wrote, f"{what}: refused with {status} but recorded events"
-        message = alert_text(body)
+        message = json_error(response) if response.is_json else alert_text(body)
         assert any(c.isalpha() for c in message), (
             f"{what}: refused with {status} but shows no message:\n{_plain(body)[:300]}"
         )
+
+
+def text_of(response) -> str:
+    """The body as text; empty for images and PDFs, which carry no page to check."""
+    if response.mimetype.startswith(("image/png", "application/pdf")):
+        return ""
+    return response.get_data(as_text=True)
+
+
+def json_error(response) -> str:
+    """The message of a refusal from the JSON API: its `error` member."""
+    answer = response.get_json(silent=True)
+    return str(answer.get("error", "")) if isinstance(answer, dict) else ""
 
 
 def check_language(body: str, what: str, expected: str | None = None) -> None:
