@@ -16,6 +16,7 @@ NAME_MAX = 120
 TEXT_MAX = 4000
 REASON_MAX = 500
 RULE_COURSES_MAX = 20
+MENTORING_HOURS_MAX = 1000
 
 # The rules of every achievement in one place, so a completed course finds what it earns
 # without a read model that might lag behind the log.
@@ -28,9 +29,7 @@ def _clean(text: str) -> str:
 
 def _is_printable(text: str, allow_newlines: bool) -> bool:
     allowed = {"\n", "\t"} if allow_newlines else set()
-    return not any(
-        unicodedata.category(c) in {"Cc", "Zl", "Zp"} and c not in allowed for c in text
-    )
+    return not any(unicodedata.category(c) in {"Cc", "Zl", "Zp"} and c not in allowed for c in text)
 
 
 def checked_reason(reason: str) -> str:
@@ -41,12 +40,27 @@ def checked_reason(reason: str) -> str:
     return reason
 
 
+def _is_mentoring_rule(skill, hours, courses) -> bool:
+    """No mentoring rule at all, or a skill name with 1–1000 hours and no courses beside it."""
+    if skill is None:
+        return hours == 0
+    return (
+        isinstance(skill, str)
+        and 1 <= len(skill.strip()) <= NAME_MAX
+        and isinstance(hours, int)
+        and not isinstance(hours, bool)
+        and 1 <= hours <= MENTORING_HOURS_MAX
+        and not courses
+    )
+
+
 @dataclass(frozen=True)
 class AchievementDefinition:
     """One version of an achievement, checked.
 
-    `courses` is the earning rule: completing every one of them earns the achievement (one
-    course is the common case). No courses means it is only ever awarded by hand.
+    The earning rule is one of: completing every one of `courses` (one course is the common
+    case), or `mentoring_hours` confirmed hours mentoring in `mentoring_skill`. Neither means
+    it is only ever awarded by hand.
     `image` is the organiser's PNG (base64), or None for the default badge art.
     """
 
@@ -56,6 +70,8 @@ class AchievementDefinition:
     kind: str
     courses: tuple[UUID, ...] = ()
     image: str | None = None
+    mentoring_skill: str | None = None
+    mentoring_hours: int = 0
 
     @classmethod
     def of(
@@ -66,9 +82,13 @@ class AchievementDefinition:
         kind: str,
         courses=(),
         image: str | None = None,
+        mentoring_skill: str | None = None,
+        mentoring_hours: int = 0,
     ) -> AchievementDefinition:
         name, description, criteria = _clean(name), _clean(description), _clean(criteria)
         courses = tuple(courses)
+        if not _is_mentoring_rule(mentoring_skill, mentoring_hours, courses):
+            raise InvalidAchievementError()
         if not (
             1 <= len(name) <= NAME_MAX
             and _is_printable(name, allow_newlines=False)
@@ -82,10 +102,15 @@ class AchievementDefinition:
             and all(isinstance(c, UUID) for c in courses)
         ):
             raise InvalidAchievementError()
-        return cls(name, description, criteria, kind, courses, image)
+        return cls(
+            name, description, criteria, kind, courses, image, mentoring_skill, mentoring_hours
+        )
 
     def is_earned_by(self, completed_courses: set[UUID]) -> bool:
         return bool(self.courses) and set(self.courses) <= completed_courses
+
+    def is_earned_by_mentoring(self, confirmed_minutes: int) -> bool:
+        return self.mentoring_skill is not None and confirmed_minutes >= self.mentoring_hours * 60
 
     def to_dict(self) -> dict:
         return {**asdict(self), "courses": [str(c) for c in self.courses]}
@@ -143,6 +168,21 @@ class AchievementRules(Aggregate):
     @event("Started", topic="mafunzo.AchievementRules.Started")
     def __init__(self):
         self.rules: dict[UUID, tuple[UUID, ...]] = {}
+        self.mentoring: dict[UUID, str] = {}  # achievement → the skill its hours are in
+
+    def set_mentoring_rule(self, achievement_id: UUID, skill: str | None) -> None:
+        if self.mentoring.get(achievement_id) != skill:
+            self._set_mentoring_rule(achievement_id, skill)
+
+    def earned_through_mentoring(self) -> dict[UUID, str]:
+        return dict(self.mentoring)
+
+    @event("MentoringRuleSet", topic="mafunzo.AchievementRules.MentoringRuleSet")
+    def _set_mentoring_rule(self, achievement_id: UUID, skill: str | None) -> None:
+        if skill is None:
+            self.mentoring.pop(achievement_id, None)
+        else:
+            self.mentoring[achievement_id] = skill
 
     def set_rule(self, achievement_id: UUID, courses: tuple[UUID, ...]) -> None:
         if self.rules.get(achievement_id, ()) != tuple(courses):

@@ -268,23 +268,25 @@ class Mafunzo(MentoringCommands, Application):
 
     def define_achievement(self, definition: AchievementDefinition, by: UUID) -> Recorded:
         self._check_has_role(by, "organiser", "admin")
-        self._check_courses_exist(definition.courses)
+        self._check_rule(definition)
         achievement = Achievement(definition.to_dict(), by, self.clock())
-        rules = self._achievement_rules()
-        rules.set_rule(achievement.id, definition.courses)
-        return self._save(achievement.id, achievement, rules)
+        return self._save(achievement.id, achievement, self._rules_for(achievement.id, definition))
 
     def revise_achievement(
         self, achievement_id: UUID, definition: AchievementDefinition, by: UUID
     ) -> Recorded:
         """A new version; credentials already issued keep the version they certify."""
         self._check_has_role(by, "organiser", "admin")
-        self._check_courses_exist(definition.courses)
+        self._check_rule(definition)
         achievement = self._get_achievement(achievement_id)
         achievement.revise(definition, by, self.clock())
+        return self._save(achievement_id, achievement, self._rules_for(achievement_id, definition))
+
+    def _rules_for(self, achievement_id: UUID, definition: AchievementDefinition):
         rules = self._achievement_rules()
-        rules.set_rule(achievement.id, definition.courses)
-        return self._save(achievement_id, achievement, rules)
+        rules.set_rule(achievement_id, definition.courses)
+        rules.set_mentoring_rule(achievement_id, definition.mentoring_skill)
+        return rules
 
     def achievement_definition(self, achievement_id: UUID, version: int) -> AchievementDefinition:
         """A version as it was defined: what the credentials issued under it certify."""
@@ -312,6 +314,20 @@ class Mafunzo(MentoringCommands, Application):
                 )
         return recorded
 
+    def issue_mentoring_credentials(self, mentor_id: UUID) -> Recorded:
+        """The issuing policy for mentoring hours: badges the mentor's confirmed hours earned."""
+        recorded = Recorded(mentor_id, None)
+        for achievement_id, skill in self._achievement_rules().earned_through_mentoring().items():
+            if self._credential_exists(achievement_id, mentor_id):
+                continue
+            achievement = self._get_achievement(achievement_id)
+            minutes = self.confirmed_mentoring_minutes(mentor_id, skill)
+            if achievement.definition.is_earned_by_mentoring(minutes):
+                recorded = recorded.followed_by(
+                    self._issue(achievement, mentor_id, awarded_by=None, reason=None)
+                )
+        return recorded
+
     def issue_all_earned_credentials(self) -> int:
         """Run the policy over every completion in the log; returns how many it issued.
 
@@ -319,11 +335,18 @@ class Mafunzo(MentoringCommands, Application):
         completed their courses.
         """
         issued = 0
-        for enrolment_id in self._completed_enrolment_ids():
+        for enrolment_id in self._originators_of("mafunzo.Enrolment.CourseCompleted"):
             enrolment = self.repository.get(enrolment_id)
             try:
                 recorded = self.issue_earned_credentials(enrolment.person_id, enrolment.course_id)
             except PersonNotFoundError:  # forgotten since: nobody to name on a credential
+                continue
+            issued += sum(isinstance(e, Credential.Issued) for _, e in recorded.events)
+        for record_id in self._originators_of("mafunzo.MentoringRecord.Started"):
+            mentor_id = self.repository.get(record_id).mentor_id
+            try:
+                recorded = self.issue_mentoring_credentials(mentor_id)
+            except PersonNotFoundError:
                 continue
             issued += sum(isinstance(e, Credential.Issued) for _, e in recorded.events)
         return issued
@@ -367,12 +390,21 @@ class Mafunzo(MentoringCommands, Application):
     def _with_earned_credentials(self, recorded: Recorded, enrolment: Enrolment) -> Recorded:
         if not any(isinstance(e, Enrolment.CourseCompleted) for _, e in recorded.events):
             return recorded
+        return self._with_policy(
+            recorded,
+            lambda: self.issue_earned_credentials(enrolment.person_id, enrolment.course_id),
+        )
+
+    def _with_mentoring_credentials(self, recorded: Recorded, mentor_id: UUID) -> Recorded:
+        return self._with_policy(recorded, lambda: self.issue_mentoring_credentials(mentor_id))
+
+    def _with_policy(self, recorded: Recorded, policy: Callable[[], Recorded]) -> Recorded:
         try:
-            issued = self.issue_earned_credentials(enrolment.person_id, enrolment.course_id)
+            issued = policy()
         except Exception:
-            # The completion is logged whatever happens here; `lms credentials reconcile`
-            # issues what this missed, and the learner's answer must not fail with it.
-            logger.exception("issuing credentials for enrolment %s failed", enrolment.id)
+            # The command's facts are logged whatever happens here; `lms credentials
+            # reconcile` issues what this missed, and the person's action must not fail with it.
+            logger.exception("issuing credentials after position %s failed", recorded.position)
             return recorded
         return recorded.followed_by(issued)
 
@@ -381,8 +413,10 @@ class Mafunzo(MentoringCommands, Application):
     ) -> Recorded:
         person = self._get_person(person_id)
         profile = self.vault.unseal_all({person_id: person.sealed_profile})[person_id]
-        evidence = self._evidence(person_id, achievement) or (
-            (Evidence("Awarded by an organiser", reason),) if reason else ()
+        evidence = (
+            self._evidence(person_id, achievement)
+            or self._mentoring_evidence(person_id, achievement.definition)
+            or ((Evidence("Awarded by an organiser", reason),) if reason else ())
         )
         for _attempt in range(_ISSUE_ATTEMPTS):
             status_index = self._status_index()
@@ -435,6 +469,25 @@ class Mafunzo(MentoringCommands, Application):
             )
         return tuple(evidence)
 
+    def _mentoring_evidence(
+        self, person_id: UUID, definition: AchievementDefinition
+    ) -> tuple[Evidence, ...]:
+        if definition.mentoring_skill is None:
+            return ()
+        skill = definition.mentoring_skill
+        hours = self.confirmed_mentoring_minutes(person_id, skill) / 60
+        if not hours:
+            return ()
+        return (
+            Evidence(
+                name=f"Mentoring in {skill}",
+                narrative=(
+                    f"{hours:g} hours of mentoring sessions in {skill}, each confirmed by the "
+                    f"mentee, by {self.clock():%Y-%m-%d}."
+                ),
+            ),
+        )
+
     def _completed_courses(self, person_id: UUID, achievement: Achievement) -> set[UUID]:
         done = set()
         for course_id in achievement.definition.courses:
@@ -443,8 +496,8 @@ class Mafunzo(MentoringCommands, Application):
                     done.add(course_id)
         return done
 
-    def _completed_enrolment_ids(self) -> list[UUID]:
-        topic = "mafunzo.Enrolment.CourseCompleted"
+    def _originators_of(self, topic: str) -> list[UUID]:
+        """The aggregates that logged an event of this topic, in log order."""
         ids, start = [], 1
         while True:
             batch = self.recorder.select_notifications(start, 1000, topics=[topic])
@@ -487,8 +540,11 @@ class Mafunzo(MentoringCommands, Application):
             raise not_found(aggregate_id)
         return aggregate
 
-    def _check_courses_exist(self, course_ids) -> None:
-        for course_id in course_ids:
+    def _check_rule(self, definition: AchievementDefinition) -> None:
+        """The courses must be published, and the mentoring skill one people can log."""
+        if definition.mentoring_skill is not None:
+            self._known_skill(self._skill_vocabulary(), definition.mentoring_skill)
+        for course_id in definition.courses:
             if not self._get_course(course_id).is_published():
                 raise CourseNotPublishedError(course_id)
 

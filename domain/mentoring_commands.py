@@ -25,11 +25,13 @@ from domain.errors import (
     UnknownSkillError,
 )
 from domain.mentorships import (
+    MentoringRecord,
     MentorLoad,
     Mentorship,
     Pairing,
     checked_message,
     mentor_load_id_for,
+    mentoring_record_id_for,
     pairing_id_for,
 )
 from domain.needs import NeedsAnswer, NeedsResponse
@@ -276,14 +278,19 @@ class MentoringCommands:
             first = not mentorship.has_confirmed_session
             mentorship.confirm_session(session_id, by, at)
             self._get_person(mentorship.mentor_id)
-            changed = [mentorship]
+            confirmed = mentorship.sessions[session_id]
+            record = self._mentoring_record(mentorship.mentor_id)
+            record.add(confirmed.skill, confirmed.minutes)
+            changed = [mentorship, record]
             if mentorship.swap_id is not None and first:
                 swap = self._get_swap(mentorship.swap_id)
                 swap.confirm_side(mentorship.id, at)
                 changed.append(swap)
             return self._save(session_id, *changed)
 
-        return self._retrying(attempt)
+        recorded = self._retrying(attempt)
+        mentor_id = self._get_mentorship(mentorship_id).mentor_id
+        return self._with_mentoring_credentials(recorded, mentor_id)
 
     def dispute_session(
         self, mentorship_id: UUID, session_id: UUID, reason: str, by: UUID
@@ -395,6 +402,22 @@ class MentoringCommands:
             self._get_person(by)
         except PersonNotFoundError:
             raise NotAllowedError(by) from None
+
+    def _mentoring_record(self, mentor_id: UUID) -> MentoringRecord:
+        try:
+            return self.repository.get(mentoring_record_id_for(mentor_id))
+        except AggregateNotFoundError:
+            return MentoringRecord(mentor_id)
+
+    def confirmed_mentoring_minutes(self, mentor_id: UUID, skill: str) -> int:
+        """Confirmed minutes in `skill`, counting names merged into it since they were logged."""
+        vocabulary = self._skill_vocabulary()
+        wanted = vocabulary.resolve(skill)
+        if wanted is None:
+            return 0
+        return self._mentoring_record(mentor_id).minutes_in(
+            lambda name: vocabulary.resolve(name) == wanted
+        )
 
     def _skill_vocabulary(self) -> SkillVocabulary:
         try:

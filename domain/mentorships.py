@@ -25,6 +25,7 @@ from domain.skill_profiles import cleaned, skill_key
 
 PAIRING_NAMESPACE = uuid5(NAMESPACE_URL, "https://mafunzo.org/ns/mentorship-pairing")
 MENTOR_LOAD_NAMESPACE = uuid5(NAMESPACE_URL, "https://mafunzo.org/ns/mentor-load")
+MENTORING_RECORD_NAMESPACE = uuid5(NAMESPACE_URL, "https://mafunzo.org/ns/mentoring-record")
 MINUTES_MIN, MINUTES_MAX = 1, 600
 MESSAGE_MAX = 2000
 OPEN = ("requested", "accepted")
@@ -42,6 +43,10 @@ def pairing_id_for(person_id: UUID, other_id: UUID, skill: str) -> UUID:
     """The same for both ways round: A mentoring B and B mentoring A share it."""
     first, second = sorted((str(person_id), str(other_id)))
     return uuid5(PAIRING_NAMESPACE, f"{first}/{second}/{skill_key(skill)}")
+
+
+def mentoring_record_id_for(mentor_id: UUID) -> UUID:
+    return uuid5(MENTORING_RECORD_NAMESPACE, str(mentor_id))
 
 
 def mentor_load_id_for(mentor_id: UUID) -> UUID:
@@ -356,3 +361,36 @@ class MentorLoad(Aggregate):
     @event("MenteeReleased", topic="mafunzo.MentorLoad.MenteeReleased")
     def _release(self, mentorship_id: UUID) -> None:
         del self.active[mentorship_id]
+
+
+class MentoringRecord(Aggregate):
+    """A mentor's confirmed minutes per skill, saved with each confirmation.
+
+    What mentoring badges count: kept in the log beside the confirmations, so the issuing
+    policy decides from the same facts however far the read models have got.
+    """
+
+    TOPIC = "mafunzo.MentoringRecord"
+
+    class Created(Aggregate.Created):
+        TOPIC = "mafunzo.MentoringRecord.Created"
+
+    @staticmethod
+    def create_id(mentor_id: UUID) -> UUID:
+        return mentoring_record_id_for(mentor_id)
+
+    @event("Started", topic="mafunzo.MentoringRecord.Started")
+    def __init__(self, mentor_id: UUID):
+        self.mentor_id = mentor_id
+        self.minutes: dict[str, int] = {}  # skill as recorded → confirmed minutes
+
+    def add(self, skill: str, minutes: int) -> None:
+        self._add(skill, minutes)
+
+    def minutes_in(self, same_skill) -> int:
+        """Minutes in every recorded skill name `same_skill(name)` says means the skill."""
+        return sum(m for name, m in self.minutes.items() if same_skill(name))
+
+    @event("MinutesConfirmed", topic="mafunzo.MentoringRecord.MinutesConfirmed")
+    def _add(self, skill: str, minutes: int) -> None:
+        self.minutes[skill] = self.minutes.get(skill, 0) + minutes

@@ -25,6 +25,8 @@ achievements = Table(
     Column("kind", String(20), nullable=False),
     Column("courses", JSON, nullable=False),
     Column("image", Text, nullable=True),
+    Column("mentoring_skill", Text, nullable=True),
+    Column("mentoring_hours", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -86,6 +88,9 @@ class CredentialsProjection:
                 **{k: e.definition[k] for k in ("name", "description", "criteria", "kind")},
                 "courses": e.definition["courses"],
                 "image": e.definition["image"],
+                # Definitions from before mentoring rules have neither.
+                "mentoring_skill": e.definition.get("mentoring_skill"),
+                "mentoring_hours": e.definition.get("mentoring_hours", 0),
                 "updated_at": e.at,
             }
         replace_rows(conn, achievements, "achievement_id", list(rows.values()))
@@ -153,6 +158,8 @@ class AchievementView:
     kind: str
     courses: tuple[UUID, ...]
     image: str | None
+    mentoring_skill: str | None
+    mentoring_hours: int
     updated_at: datetime
 
 
@@ -186,6 +193,8 @@ def _achievement_view(row) -> AchievementView:
         row["kind"],
         tuple(UUID(c) for c in row["courses"]),
         row["image"],
+        row["mentoring_skill"],
+        row["mentoring_hours"],
         row["updated_at"],
     )
 

@@ -12,6 +12,7 @@ from flask_babel import ngettext
 
 from domain.achievements import KINDS, NAME_MAX, REASON_MAX, TEXT_MAX, AchievementDefinition
 from domain.errors import DomainError
+from domain.skills import SKILLS
 from lms.access import current_person, services
 from lms.credentials import local
 from lms.credentials.badge_art import MAX_UPLOAD_BYTES, BadgeImageRejectedError, checked_badge_image
@@ -50,7 +51,7 @@ def achievements():
 @blueprint.route("/achievements/new", methods=["GET", "POST"])
 def define():
     if request.method == "GET":
-        return _form_page(None, {"kind": KINDS[0], "courses": []})
+        return _form_page(None, {"kind": KINDS[0], "courses": [], "mentoring_skill": ""})
     try:
         definition = _definition_from_form(current_image=None)
         recorded = services().app.define_achievement(definition, by=current_person().person_id)
@@ -158,7 +159,13 @@ def _change_status(public_id: str, command, done):
 def _form_page(current: held.AchievementView | None, form: dict, error: Exception | None = None):
     with services().engine.connect() as conn:
         offered = catalog.list_courses(conn)
-    context = {"achievement": current, "form": form, "offered": offered, "kinds": KINDS}
+    context = {
+        "achievement": current,
+        "form": form,
+        "offered": offered,
+        "kinds": KINDS,
+        "skills": SKILLS,
+    }
     if error is not None:
         return form_error(FORM_TEMPLATE, error, **context)
     return render(FORM_TEMPLATE, **context)
@@ -167,7 +174,12 @@ def _form_page(current: held.AchievementView | None, form: dict, error: Exceptio
 def _submitted_form() -> dict:
     """What the organiser typed, to show again with the refusal."""
     form = {name: _text(name, TEXT_MAX) for name in ("name", "description", "criteria", "kind")}
-    return {**form, "courses": request.form.getlist("courses")}
+    return {
+        **form,
+        "courses": request.form.getlist("courses"),
+        "mentoring_skill": _text("mentoring_skill", NAME_MAX),
+        "mentoring_hours": _text("mentoring_hours", 10),
+    }
 
 
 def _form_of(current: held.AchievementView) -> dict:
@@ -177,6 +189,8 @@ def _form_of(current: held.AchievementView) -> dict:
         "criteria": current.criteria,
         "kind": current.kind,
         "courses": [str(c) for c in current.courses],
+        "mentoring_skill": current.mentoring_skill or "",
+        "mentoring_hours": str(current.mentoring_hours or ""),
     }
 
 
@@ -188,7 +202,19 @@ def _definition_from_form(current_image: str | None) -> AchievementDefinition:
         _text("kind", 20),
         _chosen_courses(),
         _uploaded_image() or current_image,
+        *_mentoring_rule(),
     )
+
+
+def _mentoring_rule() -> tuple[str | None, int]:
+    """(skill, hours) of a mentoring rule, or (None, 0) when the organiser chose none."""
+    skill = _text("mentoring_skill", NAME_MAX).strip() or None
+    hours = _text("mentoring_hours", 10).strip()
+    if skill is None and not hours:
+        return None, 0
+    if not hours.isdigit():
+        raise FieldError("mentoring_hours", _l("Please give the hours as a whole number."))
+    return skill, int(hours)
 
 
 def _text(name: str, limit: int) -> str:

@@ -262,3 +262,80 @@ def test_only_the_holder_makes_their_credential_public(services, achievement_id,
         services.app.change_credential_visibility(credential.credential_id, "public", learner)
     )
     assert held(services, learner)[0].visibility == "public"
+
+
+# --- mentoring hours ----------------------------------------------------------------------
+
+
+def mentoring_badge(hours: int, skill: str = "Wikidata") -> AchievementDefinition:
+    return AchievementDefinition.of(
+        f"{hours} hours mentoring in {skill}",
+        "Mentored others, session by session.",
+        f"{hours} hours of mentoring sessions in {skill}, each confirmed by the mentee.",
+        "badge",
+        mentoring_skill=skill,
+        mentoring_hours=hours,
+    )
+
+
+def today():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).date()
+
+
+def mentored(services, minutes_each: list[int], skill: str = "Wikidata"):
+    """A mentor and a mentee with one session confirmed per entry of `minutes_each`."""
+    from tests.application.test_mentoring import accepted, person
+
+    mentor = person(services, offers=[skill])
+    mentee = person(services, needs=[skill])
+    mentorship_id = accepted(services, mentor, mentee, skill)
+    app = services.app
+    for minutes in minutes_each:
+        session = app.log_session(mentorship_id, today(), minutes, "Queries", mentor).id
+        services.caught_up(app.confirm_session(mentorship_id, session, mentee))
+    return mentor, mentee, mentorship_id
+
+
+def test_confirmed_mentoring_hours_earn_the_badge_once(services, organiser):
+    badge = services.caught_up(services.app.define_achievement(mentoring_badge(2), organiser)).id
+    first_mentor, _, _ = mentored(services, [60])
+    assert held(services, first_mentor) == []
+
+    mentor, _, _ = mentored(services, [60, 45, 15, 30])
+
+    [credential] = held(services, mentor)
+    assert credential.achievement_id == badge
+    evidence = json.loads(credential.document)["evidence"]
+    # Issued at the confirmation that reached two hours, not after the last one.
+    assert "2 hours of mentoring sessions in Wikidata" in evidence[0]["narrative"]
+    assert services.app.issue_all_earned_credentials() == 0
+
+
+def test_unconfirmed_sessions_do_not_count(services, organiser):
+    services.caught_up(services.app.define_achievement(mentoring_badge(1), organiser))
+    mentor, _, mentorship_id = mentored(services, [30])
+    services.caught_up(services.app.log_session(mentorship_id, today(), 90, "Lua", mentor))
+    assert held(services, mentor) == []
+
+
+def test_a_badge_defined_later_reaches_mentors_through_the_policy_over_the_log(services, organiser):
+    mentor, _, _ = mentored(services, [60])
+    services.caught_up(services.app.define_achievement(mentoring_badge(1), organiser))
+    assert services.app.issue_all_earned_credentials() == 1
+    services.projections.catch_up()
+    assert len(held(services, mentor)) == 1
+
+
+def test_a_mentoring_rule_names_a_known_skill_and_no_courses(services, organiser, course_id):
+    from domain.errors import InvalidAchievementError, UnknownSkillError
+
+    with pytest.raises(UnknownSkillError):
+        services.app.define_achievement(mentoring_badge(3, skill="Underwater basket"), organiser)
+    with pytest.raises(InvalidAchievementError):
+        AchievementDefinition.of(
+            "Both", "d", "c", "badge", (course_id,), mentoring_skill="Wikidata", mentoring_hours=1
+        )
+    with pytest.raises(InvalidAchievementError):
+        AchievementDefinition.of("None", "d", "c", "badge", mentoring_skill="Wikidata")

@@ -134,6 +134,37 @@ def test_an_image_that_is_not_a_small_png_is_refused(
     assert head(services) == before
 
 
+def test_a_mentoring_rule_is_set_in_the_form_and_shown_again_when_revising(
+    organiser_client, services
+):
+    form = achievement_form(mentoring_skill="Wikidata", mentoring_hours="10", kind="badge")
+    achievement = achievement_of(post(organiser_client, NEW, form))
+    with services.engine.connect() as conn:
+        shown = get_achievement(conn, achievement)
+    assert (shown.mentoring_skill, shown.mentoring_hours, shown.courses) == ("Wikidata", 10, ())
+    edit = body(organiser_client.get(f"/organise/achievements/{achievement}/edit"))
+    assert '<option value="Wikidata" selected>' in edit
+    assert 'value="10"' in edit
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"mentoring_skill": "Wikidata", "mentoring_hours": "ten"}, "whole number"),
+        ({"mentoring_skill": "Wikidata", "mentoring_hours": "0"}, "An achievement needs"),
+        ({"mentoring_skill": "Underwater basket", "mentoring_hours": "3"}, ""),
+    ],
+)
+def test_a_broken_mentoring_rule_is_refused_and_nothing_recorded(
+    organiser_client, services, changes, message
+):
+    before = head(services)
+    response = post(organiser_client, NEW, achievement_form(**changes))
+    assert 400 <= response.status_code < 500
+    assert message in body(response)
+    assert head(services) == before
+
+
 def test_courses_must_come_from_the_catalog(organiser_client, services):
     before = head(services)
     response = post(organiser_client, NEW, achievement_form(courses=["not-a-course"]))
