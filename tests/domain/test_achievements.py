@@ -123,9 +123,7 @@ def test_the_rules_index_finds_achievements_by_course_and_follows_revisions():
 
 
 def credential(person_id=None) -> Credential:
-    found = Credential(
-        uuid4(), person_id or uuid4(), 1, "public", 7, "sealed", None, None, at=AT
-    )
+    found = Credential(uuid4(), person_id or uuid4(), 1, "public", 7, "sealed", None, None, at=AT)
     found.collect_events()
     return found
 
