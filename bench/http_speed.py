@@ -277,7 +277,12 @@ def _session_cookie(headers: dict[str, str]) -> str:
 
 
 def log_in(port: int, username: str, password: str) -> str:
-    """Sign in through the real login form; return the Cookie header value for wrk."""
+    """Sign in through the real login form and follow its redirect, as a browser does; return
+    the Cookie header value for wrk.
+
+    The first page after signing in adds the CSRF secret to the session, so its response sets
+    the cookie a browser sends from then on; the cookie from the login form lacks it, and every
+    request sent with that one would mint a new secret and set a cookie again."""
     status, headers, body = http_get(port, "/login")
     if status != 200:
         raise RuntimeError(f"GET /login answered {status}")
@@ -298,11 +303,16 @@ def log_in(port: int, username: str, password: str) -> str:
         )
         response = conn.getresponse()
         response.read()
-        if response.status != 303 or not response.getheader("Location", "").endswith("/dashboard"):
+        location = response.getheader("Location", "")
+        if response.status != 303 or not location.endswith("/dashboard"):
             raise RuntimeError(f"login as {username} failed: {response.status}")
-        return _session_cookie(_headers(response))
+        signed_in = _session_cookie(_headers(response))
     finally:
         conn.close()
+    status, headers, _ = http_get(port, urllib.parse.urlsplit(location).path, {"Cookie": signed_in})
+    if status != 200:
+        raise RuntimeError(f"the page after signing in answered {status}")
+    return _session_cookie(headers)
 
 
 # --- wrk ------------------------------------------------------------------------------------
@@ -621,7 +631,11 @@ def profile(args: argparse.Namespace) -> None:
     """Time each page in process with the Flask test client, then cProfile the slowest one.
 
     No server and no wrk: the service time of one request on one thread, which bounds what
-    one waitress process can serve (the GIL runs one request's Python at a time).
+    one waitress process can serve (the GIL runs one request's Python at a time). Each page is
+    timed twice: as wrk asks for it, the same address again and again, so the page cache
+    answers ("kept"); and with a query string never asked before, so every request renders the
+    page ("rendered"), as the first visit after a read model moved does. cProfile runs over
+    rendered requests.
     """
     import cProfile
     import pstats
@@ -640,16 +654,20 @@ def profile(args: argparse.Namespace) -> None:
                 _test_client_log_in(learner, instance.settings.demo_password)
                 minimal = minimal_app().test_client()
                 clients = {False: anonymous, True: learner}
-                targets = {"minimal": (minimal, "/")}
-                targets |= {p.key: (clients[p.signed_in], p.path) for p in PAGES}
+                targets = {"minimal": (minimal, "/", False)}
+                for p in PAGES:
+                    targets[p.key] = (clients[p.signed_in], p.path, False)
+                    targets[f"{p.key}{RENDERED}"] = (clients[p.signed_in], p.path, True)
                 times = _service_times(targets, args.profile)
-                key = args.profile_page or max(REQUIRED, key=lambda k: _median(times[k].cpu))
+                key = args.profile_page or max(
+                    REQUIRED, key=lambda k: _median(times[f"{k}{RENDERED}"].cpu)
+                )
                 page = next(p for p in PAGES if p.key == key)
                 client = clients[page.signed_in]
                 profiler = cProfile.Profile()
                 profiler.enable()
-                for _ in range(args.profile):
-                    client.get(page.path)
+                for n in range(args.profile):
+                    client.get(_never_asked(page.path, f"profiled-{n}"))
                 profiler.disable()
             finally:
                 app.extensions["mafunzo"].close()
@@ -658,7 +676,9 @@ def profile(args: argparse.Namespace) -> None:
 
     print(f"\n== service time in process (Flask test client, SQLite; demo: {loaded}) ==")
     header = ("page", "CPU p50", "CPU mean", "wall p50", "wall p99", "CPU p50 / minimal")
-    labels = {"minimal": "minimal Flask route", **{p.key: p.label for p in PAGES}}
+    labels = {"minimal": "minimal Flask route"}
+    for p in PAGES:
+        labels |= {p.key: f"{p.label}, kept", f"{p.key}{RENDERED}": f"{p.label}, rendered"}
     base = _median(times["minimal"].cpu)
     rows = [header]
     for name, t in times.items():
@@ -691,7 +711,7 @@ def profile(args: argparse.Namespace) -> None:
     n = args.profile
     total = max(stats.stats.values(), key=lambda v: v[3])[3]
     print(
-        f"\n== cProfile: {n} x GET {page.path} ({page.label}), "
+        f"\n== cProfile: {n} x GET {_never_asked(page.path, 'N')} ({page.label}, rendered), "
         f"{total / n * 1e3:.3f} ms per request under the profiler =="
     )
     ours, library, runtime = split_profile(stats, "http_speed.py")
@@ -725,20 +745,30 @@ class ServiceTimes:
     cpu: list[float] = field(default_factory=list)  # ms of this thread's CPU per request
 
 
+RENDERED = ":rendered"  # suffix of the profile targets that never hit the page cache
+
+
+def _never_asked(path: str, n: int | str) -> str:
+    """`path` with a query string of its own: the page cache has no page for it yet."""
+    return f"{path}?fresh={n}"
+
+
 def _service_times(targets: dict[str, tuple], count: int) -> dict[str, ServiceTimes]:
     """Each request timed on its own, after 20 unmeasured ones, in wall and CPU time.
 
     The pages take turns, one request each, so drift on a shared machine affects all alike;
-    the thread's CPU time hardly depends on what else runs on the machine.
+    the thread's CPU time hardly depends on what else runs on the machine. A target
+    (client, path, fresh) with `fresh` asks for a new address each time.
     """
     times = {key: ServiceTimes() for key in targets}
     for round_ in range(20 + count):
-        for key, (client, path) in targets.items():
+        for key, (client, path, fresh) in targets.items():
+            url = _never_asked(path, round_) if fresh else path
             c0, t0 = time.thread_time_ns(), time.perf_counter_ns()
-            response = client.get(path)
+            response = client.get(url)
             t1, c1 = time.perf_counter_ns(), time.thread_time_ns()
             if response.status_code != 200:
-                raise RuntimeError(f"GET {path} answered {response.status_code}")
+                raise RuntimeError(f"GET {url} answered {response.status_code}")
             if round_ >= 20:
                 times[key].wall.append((t1 - t0) / 1e6)
                 times[key].cpu.append((c1 - c0) / 1e6)

@@ -11,7 +11,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from htmx_flask import Htmx
 
-from lms import assets, errors, i18n, ratelimit, security
+from lms import assets, errors, i18n, pagecache, ratelimit, security, sessions
 from lms.access import current_person
 from lms.services import Services, build_services
 from lms.settings import Settings, settings_from_environment
@@ -33,7 +33,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         WTF_CSRF_TIME_LIMIT=None,
         TESTING=settings.testing,
     )
+    app.session_interface = sessions.CookieSessions(app)
     app.extensions["mafunzo"] = services or build_services(settings)
+    # First: its after-request hook must run after those below have shaped the response.
+    pagecache.init_app(app, app.extensions["mafunzo"].engine)
     CSRFProtect(app)
     Htmx(app)
     i18n.init_app(app)
@@ -47,7 +50,17 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
 
 
 def _register_blueprints(app: Flask) -> None:
-    from lms.web import account, admin, auth, catalog, credentials, learn, organise, verify
+    from lms.web import (
+        account,
+        admin,
+        auth,
+        catalog,
+        credentials,
+        learn,
+        mentoring,
+        organise,
+        verify,
+    )
 
     app.register_blueprint(catalog.blueprint)
     app.register_blueprint(learn.blueprint)
@@ -57,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(organise.blueprint)
     app.register_blueprint(credentials.blueprint)
     app.register_blueprint(verify.blueprint)
+    app.register_blueprint(mentoring.blueprint)
 
 
 def _instance_secret(instance_dir: Path) -> str:

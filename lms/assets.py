@@ -10,13 +10,17 @@ every use (`no-cache` with an ETag), for links made outside the templates.
 
 Text assets are compressed once at start at the highest levels (brotli 11, gzip 9) and served
 as stored; pages and other responses are compressed per response by flask-compress (brotli,
-else gzip). Pages get `Cache-Control: no-cache, private`: they carry per-session CSRF tokens
-and personal progress, so no shared cache may keep them and browsers ask again before reuse.
+else gzip), and pages kept by lms/pagecache.py are kept compressed. Pages get
+`Cache-Control: no-cache, private`: they carry per-session CSRF tokens and personal progress,
+so no shared cache may keep them and browsers ask again before reuse.
 
-Compressing pages that reflect input next to a secret invites BREACH. Here the CSRF token in a
-page is re-signed with a timestamp each second, so its bytes are not stable across the many
-requests the attack needs, and the session cookie is SameSite=Lax, so another site cannot
-make a victim's browser send credentialed sub-requests whose sizes it could watch.
+Compressing pages that reflect input next to a secret invites BREACH. The session cookie is
+SameSite=Lax, so another site cannot make a victim's browser send credentialed sub-requests
+whose sizes it could watch. A freshly rendered CSRF token is re-signed with a timestamp each
+second; a kept page holds the same token bytes until a read model moves, which is why pages
+are kept per session only from views that reflect nothing of the request next to the token
+(the dashboard and the course page). The catalog, which shows the search, is kept only for
+visitors who are not signed in, whose pages hold no token.
 """
 
 from __future__ import annotations
@@ -30,7 +34,6 @@ from pathlib import Path
 import brotli
 from flask import (
     Flask,
-    Request,
     Response,
     abort,
     current_app,
@@ -38,7 +41,6 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from flask.sessions import SessionInterface, SessionMixin
 from flask_compress import Compress
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -122,35 +124,12 @@ def init_app(app: Flask) -> None:
     assets = Assets(Path(app.static_folder))
     app.extensions["mafunzo_assets"] = assets
     app.view_functions["static"] = _serve_static
-    app.session_interface = _NoSessionForAssets(app.session_interface, app.static_url_path)
     app.after_request(_page_cache_headers)
 
     def asset_url(path: str) -> str:
         return url_for("static", filename=assets.fingerprinted(path))
 
     app.jinja_env.globals["asset_url"] = asset_url
-
-
-class _NoSessionForAssets(SessionInterface):
-    """Responses for static files never save the session. A permanent session is re-sent
-    with every response; on an asset that caches may keep for a year and share between
-    people, that Set-Cookie would hand one person's session to the next (and `Vary: Cookie`
-    would stop the sharing that makes assets cheap). The session still opens, so an error
-    page under /static/ renders as any other; everything else is the real interface's."""
-
-    def __init__(self, inner: SessionInterface, static_url_path: str):
-        self.inner = inner
-        self.prefix = static_url_path.rstrip("/") + "/"
-
-    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
-        return self.inner.open_session(app, request)
-
-    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        if not request.path.startswith(self.prefix):
-            self.inner.save_session(app, session, response)
-
-    def __getattr__(self, name: str):
-        return getattr(self.inner, name)
 
 
 def _serve_static(filename: str) -> Response:

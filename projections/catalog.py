@@ -303,6 +303,15 @@ def get_course(conn, course_id: UUID) -> CatalogEntry | None:
     return _entry(row) if row else None
 
 
+def courses_by_id(conn, course_ids) -> dict[UUID, CatalogEntry]:
+    """The published courses among `course_ids`, in one query."""
+    ids = list(set(course_ids))
+    if not ids:
+        return {}
+    rows = conn.execute(select(catalog).where(catalog.c.course_id.in_(ids))).mappings()
+    return {row["course_id"]: _entry(row) for row in rows}
+
+
 def skills_of_course(conn, course_id: UUID) -> tuple[SkillTag, ...]:
     """The course's skills with their categories, in the order the course lists them."""
     rows = conn.execute(

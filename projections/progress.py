@@ -202,12 +202,22 @@ def _new_row(e) -> dict:
 # --- queries ------------------------------------------------------------------------------
 
 
-def _progress(conn, row) -> Progress:
-    steps = conn.execute(
-        select(progress_steps.c.kind, progress_steps.c.step).where(
-            progress_steps.c.enrolment_id == row["enrolment_id"]
+def _with_steps(conn, rows) -> list[Progress]:
+    """The rows as Progress, with all their steps read in one query however many they are."""
+    if not rows:
+        return []
+    steps: dict[UUID, list[tuple[str, str]]] = defaultdict(list)
+    found = conn.execute(
+        select(progress_steps.c.enrolment_id, progress_steps.c.kind, progress_steps.c.step).where(
+            progress_steps.c.enrolment_id.in_([row["enrolment_id"] for row in rows])
         )
-    ).all()
+    )
+    for enrolment_id, kind, step in found:
+        steps[enrolment_id].append((kind, step))
+    return [_progress(row, steps[row["enrolment_id"]]) for row in rows]
+
+
+def _progress(row, steps: list[tuple[str, str]]) -> Progress:
     kinds = {kind: frozenset(s for k, s in steps if k == kind) for kind in ("viewed", "passed")}
     modules = frozenset(s for k, s in steps if k == "module")
     fields = {k: row[k] for k in progress.c.keys()}  # noqa: SIM118 - a ColumnCollection, not a dict
@@ -224,7 +234,7 @@ def progress_for(conn, person_id: UUID, course_id: UUID) -> Progress | None:
         .mappings()
         .first()
     )
-    return _progress(conn, row) if row else None
+    return _with_steps(conn, [row])[0] if row else None
 
 
 def progress_of_person(conn, person_id: UUID) -> list[Progress]:
@@ -233,7 +243,7 @@ def progress_of_person(conn, person_id: UUID) -> list[Progress]:
         .where(progress.c.person_id == person_id)
         .order_by(progress.c.last_activity_at.desc(), progress.c.enrolment_id)
     ).mappings()
-    return [_progress(conn, row) for row in rows.all()]
+    return _with_steps(conn, rows.all())
 
 
 def course_roster(conn, course_id: UUID) -> list[RosterEntry]:

@@ -16,8 +16,10 @@ from werkzeug.datastructures import MultiDict
 from domain.skills import CATEGORIES, skill_named
 from lms.access import current_person, services
 from lms.htmx import render
+from lms.pagecache import cached_page
 from projections import catalog, outline, progress
-from projections.catalog import CatalogFilters, CatalogQuery, SkillTag
+from projections.catalog import CatalogFilters, CatalogProjection, CatalogQuery, SkillTag
+from projections.outline import OutlineProjection
 
 blueprint = Blueprint("catalog", __name__)
 
@@ -47,6 +49,7 @@ def home():
 
 
 @blueprint.get("/courses")
+@cached_page(CatalogProjection)
 def courses():
     with services().engine.connect() as conn:
         filters = catalog.filter_options(conn)
@@ -57,11 +60,13 @@ def courses():
     partial = None if restoring else "learn/_course_list.html"
     context = {"found": found, "query": query, "filters": offered(filters, query)}
     response = render("learn/catalog.html", partial, **context)
-    response.vary.add("HX-History-Restore-Request")
+    # The partial moves focus after paging but not after filtering: htmx names the trigger.
+    response.vary.update(("HX-History-Restore-Request", "HX-Trigger"))
     return response
 
 
 @blueprint.get("/courses/<uuid:course_id>")
+@cached_page(CatalogProjection, OutlineProjection, personal=True)
 def course(course_id: UUID):
     person = current_person()
     with services().engine.connect() as conn:

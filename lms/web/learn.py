@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from lms.access import current_person, login_required, services
 from lms.errors import BadInput
 from lms.htmx import render
-from projections import catalog, history, outline, progress
+from lms.pagecache import cached_page
+from projections import catalog, credentials, history, outline, progress
 
 blueprint = Blueprint("learn", __name__)
 
@@ -114,15 +115,17 @@ def withdraw(course_id: UUID):
 
 
 @blueprint.get("/dashboard")
+@cached_page(personal=True)
 @login_required
 def dashboard():
     with services().engine.connect() as conn:
-        entries = [
-            _dashboard_entry(conn, p)
-            for p in progress.progress_of_person(conn, current_person().person_id)
-        ]
+        mine = progress.progress_of_person(conn, current_person().person_id)
+        courses = catalog.courses_by_id(conn, [p.course_id for p in mine])
+        entries = [_dashboard_entry(conn, courses[p.course_id], p) for p in mine]
+        held = credentials.credentials_of_person(conn, current_person().person_id)
     return render(
         "learn/dashboard.html",
+        credentials=held,
         in_progress=[e for e in entries if e.progress.status == "active"],
         completed=[e for e in entries if e.progress.status == "completed"],
         withdrawn=[e for e in entries if e.progress.status == "withdrawn"],
@@ -148,14 +151,14 @@ class DashboardEntry:
     next_slide: outline.SlideRef | None
 
 
-def _dashboard_entry(conn, mine: progress.Progress) -> DashboardEntry:
+def _dashboard_entry(conn, course: catalog.CatalogEntry, mine: progress.Progress) -> DashboardEntry:
     if mine.status != "active":  # only courses in progress show a next step
-        return DashboardEntry(catalog.get_course(conn, mine.course_id), mine, None, None)
+        return DashboardEntry(course, mine, None, None)
     modules = outline.course_outline(conn, mine.course_id, mine.course_version)
     module_slug, slide_slug = progress.next_step(modules, mine) or (None, None)
     module = next((m for m in modules if m.slug == module_slug), None)
     slide = module and next(s for s in module.slides if s.slug == slide_slug)
-    return DashboardEntry(catalog.get_course(conn, mine.course_id), mine, module, slide)
+    return DashboardEntry(course, mine, module, slide)
 
 
 def _enrolment_partial(course_id: UUID):

@@ -53,6 +53,13 @@ def test_a_learner_who_completes_a_course_finds_its_credential_on_their_list(hol
     assert f"/credentials/{holder.credential.public_id}.pdf" in page
 
 
+def test_the_learner_dashboard_lists_my_credentials_with_their_status(holder, holder_client):
+    page = body(holder_client.get("/dashboard"))
+    assert "My certificates and badges" in page
+    assert "Wikidata querier" in page and "Active" in page
+    assert f"/credentials/{holder.credential.public_id}.png" in page
+
+
 def test_the_list_shows_only_my_own_credentials(app, services, holder):
     _, username = register(services)
     client = app.test_client()
