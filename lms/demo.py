@@ -15,6 +15,7 @@ from uuid import UUID
 from domain.achievements import AchievementDefinition
 from domain.courses import course_id_for
 from lms.content_import import ImportReport, import_wikiedu
+from lms.demo_mentoring import load_mentoring_demo
 from lms.passwords import hash_password
 from lms.wikiedu import CorpusNotFoundError, find_wiki_ed_root
 from projections.credentials import list_achievements
@@ -79,6 +80,7 @@ def load_demo(services: Services, corpus_path: Path | None = None) -> DemoReport
     complete_modules(services, people["amina"], course_id, amina, (m.slug for m in amina.modules))
     rahim = _enrolled_content(services, people["rahim"], course_id)
     complete_modules(services, people["rahim"], course_id, rahim, (rahim.modules[0].slug,))
+    load_mentoring_demo(services, people)
     services.projections.catch_up()
     return DemoReport(source, imported, tuple(created), tuple(existing))
 

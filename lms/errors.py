@@ -49,6 +49,27 @@ DOMAIN_ANSWERS = (
         _l("You cannot take away your own admin role. Ask another admin to do it."),
     ),
     (domain.CourseNotFoundError, 404, _l("There is no such course.")),
+    # course translations
+    (domain.CourseVersionNotFoundError, 404, _l("This course has no such version.")),
+    (
+        domain.UnknownTranslationLanguageError,
+        400,
+        _l("Please give the language as a code such as sw, fr or pt-BR."),
+    ),
+    (
+        domain.SameLanguageTranslationError,
+        400,
+        _l("The course is written in this language already: choose another one."),
+    ),
+    (
+        domain.InvalidTranslationError,
+        400,
+        _l(
+            "A translation needs the course's title and description, and every module or "
+            "slide it includes in full (a slide with its quiz), each text within its limit "
+            "and without control characters."
+        ),
+    ),
     # achievements and credentials
     (domain.AchievementNotFoundError, 404, _l("There is no such achievement.")),
     (domain.CredentialNotFoundError, 404, _l("There is no such credential.")),
@@ -81,6 +102,113 @@ DOMAIN_ANSWERS = (
     (domain.CourseModuleNotFoundError, 404, _l("This course has no such module.")),
     (domain.SlideNotFoundError, 404, _l("This module has no such slide.")),
     (domain.EnrolmentNotFoundError, 409, _l("Enrol in the course first.")),
+    # mentoring and skill exchange
+    (domain.SkillProfileNotFoundError, 404, _l("There is no such skill profile.")),
+    (domain.MentorshipNotFoundError, 404, _l("There is no such mentorship.")),
+    (domain.SessionNotFoundError, 404, _l("This mentorship has no such session.")),
+    (domain.SwapNotFoundError, 404, _l("There is no such skill swap.")),
+    (
+        domain.InvalidSkillError,
+        400,
+        _l("A new skill needs a name of 2 to 60 characters, on one line, and a category."),
+    ),
+    (domain.UnknownSkillError, 400, _l("Please choose a skill from the list.")),
+    (
+        domain.SkillNotMergeableError,
+        409,
+        _l("Only a skill people added, and not merged yet, can be merged, never into itself."),
+    ),
+    (
+        domain.InvalidLevelError,
+        400,
+        _l("Please choose a level: beginner, intermediate, advanced or expert."),
+    ),
+    (
+        domain.TooManySkillsError,
+        400,
+        _l("A profile lists at most 30 skills offered and 30 skills wanted."),
+    ),
+    (
+        domain.InvalidLanguagesError,
+        400,
+        _l("Please give up to 10 language codes, such as en, sw or pt-BR."),
+    ),
+    (
+        domain.InvalidRegionError,
+        400,
+        _l(
+            "A region is a country code such as KE, or a Wikimedia affiliate's name "
+            "(3 to 80 characters)."
+        ),
+    ),
+    (
+        domain.InvalidAvailabilityError,
+        400,
+        _l("Availability is 0 to 160 hours a month and a note of up to 200 characters."),
+    ),
+    (domain.InvalidCapacityError, 400, _l("A mentor takes 0 to 20 mentees at a time.")),
+    (
+        domain.InvalidMessageError,
+        400,
+        _l(
+            "Messages are up to 2,000 characters: a request needs a message, and a session "
+            "a summary."
+        ),
+    ),
+    (
+        domain.ProfileHiddenError,
+        409,
+        _l("This person has hidden their profile: they cannot be asked right now."),
+    ),
+    (domain.SkillNotOfferedError, 400, _l("This person does not offer that skill.")),
+    (
+        domain.MentorFullError,
+        409,
+        _l("This mentor has as many mentees as they can take. Try another mentor, or later."),
+    ),
+    (
+        domain.SelfMentorshipError,
+        400,
+        _l("You cannot mentor yourself or swap skills with yourself."),
+    ),
+    (
+        domain.MentorshipAlreadyActiveError,
+        409,
+        _l("You two already have a mentorship in this skill, asked for or under way."),
+    ),
+    (domain.MentorshipNotPendingError, 409, _l("This request has been answered already.")),
+    (
+        domain.MentorshipNotAcceptedError,
+        409,
+        _l("Sessions are logged and confirmed once the mentor has accepted the request."),
+    ),
+    (
+        domain.MentorshipClosedError,
+        409,
+        _l("This mentorship was declined or has ended: nothing more can happen in it."),
+    ),
+    (
+        domain.InvalidSessionError,
+        400,
+        _l("A session lasts 1 to 600 minutes, on a day from the request until today."),
+    ),
+    (domain.SessionNotAwaitingError, 409, _l("This session is not waiting for confirmation.")),
+    (
+        domain.SessionConfirmedError,
+        409,
+        _l("A confirmed session is settled: it cannot be corrected."),
+    ),
+    (
+        domain.SwapMismatchError,
+        400,
+        _l("A swap needs two different skills: each of you offers the one the other wants."),
+    ),
+    (domain.SwapNotPendingError, 409, _l("This swap has been answered already.")),
+    (
+        domain.InvalidSurveyAnswerError,
+        400,
+        _l("Please choose at least one skill, and at most 20 wanted and 20 offered."),
+    ),
     (domain.NotFoundError, 404, _l("We could not find that.")),
     (
         domain.EnrolmentWithdrawnError,

@@ -34,7 +34,7 @@ from lms.access import sign_in
 from lms.i18n import RIGHT_TO_LEFT
 from lms.services import Services, build_services
 from lms.settings import Settings
-from projections import history, progress
+from projections import history, mentoring_views, progress
 from projections.credentials import credentials_of_person
 from tests.factories import _HASH as PASSWORD_HASH
 from tests.factories import course_content, register
@@ -389,6 +389,7 @@ class World:
     reset_token: str  # a password reset link for someone else, issued by the admin
     achievement_id: UUID  # defined by the admin, awarded by hand to the learner
     credential_public_id: str  # the learner's credential for it
+    mentoring: MentoringSamples
     dispatched: set[tuple[str, str]] = field(default_factory=set)
 
     @property
@@ -405,7 +406,16 @@ class World:
             "list_id": "revocation-1",
         }
         return [
-            {**people, **credentials, "course_id": str(course), "module": module, "slide": slide}
+            {
+                **people,
+                **credentials,
+                **mentoring,
+                "course_id": str(course),
+                "module": module,
+                "slide": slide,
+                "language": "sw",  # a course translation's (courses are in English)
+            }
+            for mentoring in self.mentoring.arguments()
             for course in (self.shared_course, self.own_course)
             for module, slide in STEPS
         ]
@@ -427,6 +437,7 @@ class World:
             str(other),
             str(enrolment_id_for(other, self.shared_course)),
             str(enrolment_id_for(other, self.own_course)),
+            *(str(i) for i in self.mentoring.someone_elses()),
         ]
 
     def foreign_ids(self) -> list[str]:
@@ -439,6 +450,8 @@ class World:
             str(username_id_for(self.someone_else_name)),
             str(self.achievement_id),
             str(credential_id_for(self.achievement_id, self.learner.person_id)),
+            str(self.mentoring.mentor_id),
+            str(self.mentoring.mentee_id),
         ]
 
     def is_public(self, route: Route) -> bool:
@@ -470,6 +483,8 @@ class World:
                 [progress.progress_for(conn, other, c) for c in courses],
                 progress.progress_of_person(conn, other),
                 history.record_of(conn, other),
+                mentoring_views.mentee_view(conn, other),
+                mentoring_views.swaps_of(conn, other),
             )
         versions = [
             self.services.app.repository.get(enrolment_id_for(other, c)).version for c in courses
@@ -497,6 +512,7 @@ def build_world(app, services: Services) -> World:
     reset = act.issue_password_reset(other_id, by=admin_id)
     services.caught_up(reset.recorded)
     achievement_id, public_id = award_by_hand(services, learner_id, by=admin_id)
+    mentoring = build_mentoring(services, learner_id, other_id)
     world = World(
         services,
         app,
@@ -510,6 +526,7 @@ def build_world(app, services: Services) -> World:
         reset_token=reset.token,
         achievement_id=achievement_id,
         credential_public_id=public_id,
+        mentoring=mentoring,
     )
     return world
 
@@ -525,6 +542,79 @@ def award_by_hand(services: Services, person_id: UUID, by: UUID) -> tuple[UUID, 
     with services.engine.connect() as conn:
         (credential,) = credentials_of_person(conn, person_id)
     return achievement_id, credential.public_id
+
+
+@dataclass(frozen=True)
+class MentoringSamples:
+    """The learner's mentoring, and someone else's that the learner must never reach.
+
+    A mentor mentors the learner and the other learner in Wikidata, with a session logged in
+    each (private notes and all), and proposes a swap to the learner. The learner mentors a
+    mentee in Storytelling, with a session awaiting the mentee, and has a request waiting from
+    a third person. The other learner proposed a swap to the mentor, then hid their profile,
+    so that no page of the learner's names them.
+    """
+
+    mentor_id: UUID
+    mentee_id: UUID  # the learner's mentee
+    learning: tuple[UUID, UUID]  # the learner's mentorship as mentee, and its session
+    teaching: tuple[UUID, UUID]  # the learner's mentorship as mentor, and its session
+    swap_id: UUID  # proposed to the learner
+    others: tuple[UUID, UUID, UUID]  # someone else's mentorship, session and swap
+
+    def arguments(self) -> list[dict[str, str]]:
+        """Valid path arguments: each of the learner's two mentorships with its session."""
+        return [
+            {
+                "mentor_id": str(self.mentor_id),
+                "mentorship_id": str(mentorship),
+                "session_id": str(session),
+                "swap_id": str(self.swap_id),
+            }
+            for mentorship, session in (self.learning, self.teaching)
+        ]
+
+    def someone_elses(self) -> tuple[UUID, ...]:
+        return self.others
+
+
+def build_mentoring(services: Services, learner_id: UUID, other_id: UUID) -> MentoringSamples:
+    act, today = services.app, services.app.clock().date()
+    mentor_id, _ = register(services)
+    mentee_id, _ = register(services)
+    asking_id, _ = register(services)
+    for person, offers, needs in (
+        (mentor_id, ("Wikidata", "SPARQL"), ("Storytelling", "Outreach")),
+        (learner_id, ("Storytelling",), ("Wikidata", "SPARQL")),
+        (mentee_id, ("SPARQL",), ("Storytelling",)),
+        (other_id, ("Outreach",), ("SPARQL",)),
+    ):
+        for skill in offers:
+            act.offer_skill(person, skill, "advanced")
+        for skill in needs:
+            act.need_skill(person, skill, "beginner")
+    act.offer_skill(mentee_id, "Wikidata Lexemes", "beginner", category="technical")
+    act.change_mentoring_details(mentor_id, languages=["en", "sw"], region="KE")
+
+    def mentored(mentor: UUID, mentee: UUID, skill: str) -> tuple[UUID, UUID]:
+        mentorship = act.request_mentorship(mentee, mentor, skill, "Please help me").id
+        act.accept_mentorship(mentorship, mentor)
+        note = f"private note {mentorship}"
+        session = act.log_session(mentorship, today, 45, "Went well", mentor, private_note=note)
+        return mentorship, session.id
+
+    learning = mentored(mentor_id, learner_id, "Wikidata")
+    others = mentored(mentor_id, other_id, "Wikidata")
+    teaching = mentored(learner_id, mentee_id, "Storytelling")
+    act.request_mentorship(asking_id, learner_id, "Storytelling", "Teach me, please")
+    swap_id = act.propose_swap(mentor_id, learner_id, "SPARQL", "Storytelling", "Swap?").id
+    others_swap = act.propose_swap(other_id, mentor_id, "Outreach", "SPARQL").id
+    act.hide_skill_profile(other_id)
+    act.answer_needs_survey(["Wikidata"], ["Outreach"], "sw", "KE")
+    services.projections.catch_up()
+    return MentoringSamples(
+        mentor_id, mentee_id, learning, teaching, swap_id, (*others, others_swap)
+    )
 
 
 def more_progress_of_someone_else(world: World) -> None:

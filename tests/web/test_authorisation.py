@@ -49,6 +49,8 @@ PUBLIC = frozenset(
         "/account/forgotten",
         "/mentors",
         "/mentors/<>",
+        "/needs",
+        "/language",
         "/verify",
         "/api/v1/verify",
         "/credentials/<>",
