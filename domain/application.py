@@ -58,6 +58,7 @@ from domain.people import (
     roles_of,
     username_id_for,
 )
+from domain.translations import CourseTranslation
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,8 @@ class Mafunzo(MentoringCommands, Application):
         self.signer = signer
         # Published versions never change, so their parsed content can be kept for good.
         self._published: dict[tuple[UUID, int], CourseContent] = {}
+        # Nor do translation revisions: (course, version, language, revision) → translation.
+        self._translations: dict[tuple[UUID, int, str, int], CourseTranslation] = {}
 
     # --- people -----------------------------------------------------------------------
 
@@ -225,6 +228,30 @@ class Mafunzo(MentoringCommands, Application):
             version = version or course.current_version
             self._published[(course_id, version)] = course.content(version)
         return self._published[(course_id, version)]
+
+    def publish_translation(
+        self, course_id: UUID, version: int, translation: CourseTranslation, by: UUID
+    ) -> Recorded:
+        """An organiser publishes a translation of one version, as its next revision; the
+        same translation as the latest records nothing."""
+        self._check_has_role(by, "organiser", "admin")
+        course = self._get_of_type(course_id, Course, CourseNotFoundError)
+        course.publish_translation(version, translation, by, self.clock())
+        return self._save(course_id, course)
+
+    def course_translation(
+        self, course_id: UUID, version: int, language: str
+    ) -> CourseTranslation | None:
+        """The latest revision of a version's translation into `language` (a tag as it was
+        published: pt-BR, not pt_BR), or None."""
+        course = self._get_course(course_id)
+        revision = course.translation_revision(version, language)
+        if not revision:
+            return None
+        key = (course_id, version, language, revision)
+        if key not in self._translations:
+            self._translations[key] = course.translation(version, language)
+        return self._translations[key]
 
     # --- learning ---------------------------------------------------------------------
 

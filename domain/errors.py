@@ -271,3 +271,31 @@ class SwapNotPendingError(DomainError):
 
 class InvalidSurveyAnswerError(DomainError):
     """A needs survey answer names 1–20 skills wanted or offered (at most 20 of each)."""
+
+
+# --- course translations --------------------------------------------------------------------
+
+
+class CourseVersionNotFoundError(NotFoundError):
+    """The course has no version with this number."""
+
+
+class UnknownTranslationLanguageError(DomainError):
+    """A translation is into a language CLDR knows, named by a BCP 47 tag such as sw or pt-BR."""
+
+
+class SameLanguageTranslationError(DomainError):
+    """A course version is not translated into the language it is written in."""
+
+
+class InvalidTranslationError(DomainError):
+    """A translation covers the course's title and description and whole modules or slides of
+    the version it translates, with their slugs and answer ids, each text within its limit.
+
+    `part` names the text at fault as the translation form names its field
+    ("modules.basics.slides.what.title"), so a page can point at it.
+    """
+
+    def __init__(self, part: str):
+        super().__init__(part)
+        self.part = part

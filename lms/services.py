@@ -25,6 +25,7 @@ from projections.people import PeopleProjection
 from projections.private_notes import PrivateNotesProjection
 from projections.progress import ProgressProjection
 from projections.runner import ProjectionRunner
+from projections.translations import TranslationsProjection
 
 ISSUER_NAME = "Mafunzo"
 
@@ -82,6 +83,7 @@ def build_services(settings: Settings, clock: Callable[[], datetime] = utc_now) 
             CredentialsProjection(vault),
             MentoringProjection(vault),
             PrivateNotesProjection(vault),
+            TranslationsProjection(),
         ],
     )
     runner.create_tables()

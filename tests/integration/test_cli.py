@@ -141,6 +141,7 @@ def test_projection_status_shows_no_lag_once_caught_up(settings, capsys):
         "credentials",
         "mentoring",
         "private_notes",
+        "translations",
     }
     expected = str(head(settings))
     assert all(r[1:] == [expected, expected, "0"] for r in rows)

@@ -151,6 +151,7 @@ def test_a_mentoring_rule_is_set_in_the_form_and_shown_again_when_revising(
     ("changes", "message"),
     [
         ({"mentoring_skill": "Wikidata", "mentoring_hours": "ten"}, "whole number"),
+        ({"mentoring_skill": "Wikidata", "mentoring_hours": "²"}, "whole number"),
         ({"mentoring_skill": "Wikidata", "mentoring_hours": "0"}, "An achievement needs"),
         ({"mentoring_skill": "Underwater basket", "mentoring_hours": "3"}, ""),
     ],
