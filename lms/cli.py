@@ -236,6 +236,82 @@ def credentials_reconcile(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def i18n_extract(args: argparse.Namespace, settings: Settings) -> int:
+    from lms.translations import catalogs
+
+    template = catalogs.extract(_source_root())
+    written = catalogs.write_template(_source_root(), template)
+    state = "written" if written else "unchanged"
+    print(f"{catalogs.template_path(_source_root())}: {len(template)} strings, {state}")
+    return 0
+
+
+def i18n_update(args: argparse.Namespace, settings: Settings) -> int:
+    from lms.i18n import SUPPORTED_LANGUAGES
+    from lms.translations import catalogs
+
+    created = catalogs.update(_source_root(), SUPPORTED_LANGUAGES)
+    print(f"Updated the catalogs of {', '.join(SUPPORTED_LANGUAGES)} from the template.")
+    if created:
+        print(f"Created catalogs for {', '.join(created)}.")
+    return 0
+
+
+def i18n_compile(args: argparse.Namespace, settings: Settings) -> int:
+    from lms.translations import catalogs
+
+    written = catalogs.compile_catalogs(catalogs.translations_dir(_source_root()))
+    print(f"Compiled {len(written)} catalogs.")
+    return 0
+
+
+def i18n_check(args: argparse.Namespace, settings: Settings) -> int:
+    from lms.i18n import SUPPORTED_LANGUAGES
+    from lms.translations import catalogs
+
+    root = _source_root()
+    new, gone = catalogs.template_drift(root, catalogs.extract(root))
+    table = [catalogs.coverage(root, language) for language in SUPPORTED_LANGUAGES]
+    _print_coverage(table)
+    problems = []
+    if new or gone:
+        problems.append(
+            f"the .pot is out of date ({len(new)} new, {len(gone)} gone strings): "
+            "run lms i18n extract, then lms i18n update"
+        )
+    if incomplete := [c.language for c in table if not c.complete]:
+        problems.append(f"incomplete catalogs: {', '.join(incomplete)}")
+    if problems:
+        _fail(f"i18n check failed: {'; '.join(problems)}")
+        return 1
+    print("All catalogs complete and the template up to date.")
+    return 0
+
+
+def _print_coverage(table) -> None:
+    rows = [("language", "translated", "fuzzy", "missing", "invalid", "%")]
+    rows += [
+        (
+            c.language,
+            str(c.translated),
+            str(c.fuzzy),
+            str(c.missing),
+            str(c.invalid),
+            f"{c.percent:.1f}",
+        )
+        for c in table
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(6)]
+    for language, *numbers in rows:
+        cells = [n.rjust(w) for n, w in zip(numbers, widths[1:], strict=True)]
+        print("  ".join([language.ljust(widths[0]), *cells]))
+
+
+def _source_root() -> Path:
+    """The checkout holding babel.cfg: catalogs are edited there, not in an installed copy."""
+    return Path(__file__).resolve().parent.parent
+
+
 def _furthest_projected(settings: Settings) -> int:
     with _services(settings) as services:
         return max((s.position for s in services.projections.status()), default=0)
@@ -278,9 +354,10 @@ def _reason(error: Exception) -> str:
     from sqlalchemy.exc import SQLAlchemyError
 
     from lms.credentials.errors import CredentialError
+    from lms.translations.catalogs import CatalogError
     from lms.wikiedu import CorpusNotFoundError
 
-    if isinstance(error, CommandError | CorpusNotFoundError):
+    if isinstance(error, CommandError | CorpusNotFoundError | CatalogError):
         return _one_line(str(error))
     if isinstance(error, CredentialError):
         return _one_line(error.__doc__ or str(error))
@@ -375,6 +452,19 @@ def _parser() -> argparse.ArgumentParser:
         "reconcile", help="issue every earned credential not issued yet (safe to repeat)"
     )
     reconcile.set_defaults(command=credentials_reconcile)
+
+    i18n = commands.add_parser("i18n", help="the message catalogs, for translators")
+    i18n_actions = i18n.add_subparsers(title="actions", metavar="ACTION", required=True)
+    extract = i18n_actions.add_parser("extract", help="collect translatable strings into the .pot")
+    extract.set_defaults(command=i18n_extract)
+    update = i18n_actions.add_parser("update", help="merge the .pot into every language's catalog")
+    update.set_defaults(command=i18n_update)
+    compile_ = i18n_actions.add_parser("compile", help="compile the catalogs the app reads (.mo)")
+    compile_.set_defaults(command=i18n_compile)
+    coverage = i18n_actions.add_parser(
+        "check", help="coverage table; fails on missing, fuzzy or invalid entries or a stale .pot"
+    )
+    coverage.set_defaults(command=i18n_check)
     return parser
 
 

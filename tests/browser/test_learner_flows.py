@@ -72,7 +72,7 @@ def test_a_new_volunteer_registers_and_learns(page, live_server, shot, js_enable
     passwords = page.get_by_label(re.compile(r"password", re.I))
     for index in range(passwords.count()):  # a "repeat password" field, if any, too
         passwords.nth(index).fill("a long passphrase for neema")
-    expect(page.get_by_label(re.compile(r"language", re.I))).to_be_visible()
+    expect(page.get_by_label("Preferred language")).to_be_visible()
     page.get_by_role("button", name=re.compile(r"regist|create|sign up|join", re.I)).click()
     expect(page.get_by_role("button", name="Sign out (Neema Kamau)")).to_be_visible()
     shot("registered")
