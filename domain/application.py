@@ -448,7 +448,8 @@ class Mafunzo(MentoringCommands, Application):
         for _attempt in range(_ISSUE_ATTEMPTS):
             status_index = self._status_index()
             facts = CredentialFacts(
-                public_id=secrets.token_urlsafe(16),
+                # Hex, so an id never starts with "-" and reads as an option on a command line.
+                public_id=secrets.token_hex(16),
                 achievement_id=achievement.id,
                 achievement_version=achievement.current_version,
                 achievement=achievement.definition,

@@ -24,7 +24,7 @@ from lms.credentials.verification import VerificationContext, offline_did_resolv
 from lms.services import Services
 from projections import credentials as held
 
-# secrets.token_urlsafe(16) makes 22 characters; anything else names no credential of ours.
+# Public ids are 32 hex digits (older ones 22 URL-safe characters); nothing else is ours.
 _PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _LIST_ID = re.compile(rf"(?P<purpose>{'|'.join(STATUS_PURPOSES)})-(?P<number>[1-9][0-9]{{0,8}})")
 # The read model names statuses as the lists' purposes do, in their own words.

@@ -62,7 +62,7 @@ def test_an_admin_makes_someone_a_mentor_and_the_list_shows_it(app, client, admi
     assert re.search(r'value="mentor" checked[^>]*>\s*Mentor', page)
     theirs = app.test_client()
     login_as(theirs, username)
-    assert "learner, mentor" in body(theirs.get("/account"))
+    assert "Your roles: Learner, Mentor." in body(theirs.get("/account"))
 
 
 def test_roles_can_be_taken_away_again(client, admin, someone, services):
